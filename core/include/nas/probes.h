@@ -1,0 +1,106 @@
+// The per-(network, batch) probe context. Most proxies are cheap functions
+// of a few expensive probes; this class computes each probe once, on first
+// request, and keeps it, planning the passes so that probes declared
+// together share one forward (weight gradients, layer activations, ReLU
+// codes, input Jacobian) and one create-graph backward (grasp's H·g).
+// Proxies read probes; they never run passes or change the network.
+#pragma once
+#include <ATen/Tensor.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nas/proxy.h"
+
+namespace torch::nn {
+class Module;
+}
+
+namespace nas {
+
+class Network;
+
+/// One minibatch. `targets` is undefined for unlabelled data.
+struct Batch {
+  at::Tensor inputs;   // [N, C, H, W] float32
+  at::Tensor targets;  // [N] int64, or undefined
+  int num_classes = 10;
+  bool labelled() const { return targets.defined(); }
+};
+
+/// A Conv2d or Linear layer, in module order; proxies sum over these.
+struct Layer {
+  std::string name;  // state-dict key of the weight, e.g. "stem.0.weight"
+  torch::nn::Module* module = nullptr;
+  at::Tensor weight;
+  bool is_conv = false;
+};
+
+/// How weights (and zen's Gaussians) are drawn; see nas/init.h.
+struct InitSpec {
+  std::string kind = "torch";  // "torch": LibTorch's own init; "hash": the fixtures' hash
+  uint64_t seed = 0;
+};
+
+class Probes {
+ public:
+  /// `net` is in train mode on its device; `rebuild` makes a fresh network
+  /// of the same arch (weights are copied in by copy()).
+  Probes(std::shared_ptr<Network> net, Batch batch, std::function<std::shared_ptr<Network>()> rebuild,
+         InitSpec init);
+  ~Probes();
+  Probes(const Probes&) = delete;
+  Probes& operator=(const Probes&) = delete;
+
+  /// Declares the probes that will be read, so one pass can record them all.
+  void plan(ProbeSet needs);
+
+  Network& network();
+  const Batch& batch() const;
+  const InitSpec& init() const;
+  const std::vector<Layer>& layers();
+
+  /// dL/dW per layer (L = mean cross-entropy), detached.
+  const std::vector<at::Tensor>& weight_grads();
+  /// H·g per layer, g = weight_grads() (grasp), detached.
+  const std::vector<at::Tensor>& hessian_grad();
+
+  struct Activation {
+    at::Tensor output;  // conv/linear output (before BN)
+    at::Tensor grad;    // dL/d(output)
+    torch::nn::Module* module = nullptr;
+  };
+  /// Per executed conv/linear call, in execution order.
+  const std::vector<Activation>& layer_activations();
+
+  /// J[n] = d(sum_c logits[n, c]) / d(inputs[n]), flattened: [N, C*H*W].
+  const at::Tensor& input_jacobian();
+  /// Per ReLU call, in execution order: (input > 0) as [N, features] bool.
+  const std::vector<at::Tensor>& relu_codes();
+
+  /// Synflow: on a float64 copy whose state tensors are all abs'ed, with
+  /// BatchNorm on or off, input ones(1, C, H, W), R = sum of logits:
+  /// per layer W * dR/dW (float64).
+  const std::vector<at::Tensor>& synflow_products(bool batchnorm);
+
+  /// A fresh network of the same arch with the same parameters and buffers.
+  std::shared_ptr<Network> copy();
+
+  /// Standard-normal tensor determined by (init seed, name) alone: the
+  /// fixtures' hash Gaussian (nas/init.h), on the network's device.
+  at::Tensor normal(const std::string& name, at::IntArrayRef shape);
+
+  /// Parameter count / 1e6, and FLOPs / 1e6 of one eval-mode forward of a
+  /// single input (tensorwatch's counting rules).
+  double params_millions();
+  double flops_millions();
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace nas

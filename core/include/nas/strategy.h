@@ -1,0 +1,54 @@
+// A search strategy, Optuna style: ask() proposes, tell() reports back.
+// Strategies never read files and never know what the objective is (a
+// tabular metric, a proxy, or training). They own a generator seeded from
+// the pipeline seed. Higher objective values are better.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "nas/arch.h"
+#include "nas/random.h"
+#include "nas/space.h"
+
+namespace nas {
+
+/// How a strategy turns a parent into a child. The default picks a random
+/// one-dimension neighbour; move proposal (Zero-Cost-NAS) swaps in one that
+/// ranks neighbours by a proxy. Strategies mutate only through this.
+class Mutator {
+ public:
+  virtual ~Mutator() = default;
+  virtual Arch mutate(const Arch& parent, Rng& rng) const = 0;
+};
+
+/// What a strategy is built with besides its options.
+struct StrategyContext {
+  const SearchSpace* space = nullptr;
+  const Mutator* mutator = nullptr;  // never null when a strategy is built
+  uint64_t seed = 0;
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+
+  /// The next arch to evaluate, or nullopt when the strategy has nothing
+  /// left (e.g. random search without replacement exhausted the space).
+  virtual std::optional<Arch> ask() = 0;
+
+  /// The objective of an arch returned by ask() (higher is better; NaN
+  /// means the evaluation failed and is treated as worst).
+  virtual void tell(const Arch& arch, double value) = 0;
+
+  /// Warm start (Zero-Cost-NAS warmup): `ranked` are archs best first by a
+  /// proxy. A strategy that can use them returns true and proposes from them
+  /// first as it documents; one that cannot returns false and the core
+  /// refuses the pipeline.
+  virtual bool warm_start(const std::vector<Arch>& /*ranked*/) { return false; }
+
+  /// Whether this strategy mutates through the Mutator (so move proposal
+  /// changes it). The core refuses move_proposal for one that does not.
+  virtual bool uses_mutation() const { return false; }
+};
+
+}  // namespace nas

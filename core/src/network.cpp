@@ -1,0 +1,67 @@
+// Instrumented leaves of nas::Network. FLOPs follow tensorwatch's counter
+// (the rules NAS-Bench-Suite-Zero used; shared/SPACES.md section 0).
+#include "nas/network.h"
+
+#include <ATen/ATen.h>
+
+namespace nas {
+
+torch::Tensor Network::conv(torch::nn::Conv2dImpl& m, const torch::Tensor& x) {
+  torch::Tensor y = m.forward(x);
+  if (hooks.flops) {
+    const auto& o = m.options;
+    const double k = static_cast<double>((*o.kernel_size())[0] * (*o.kernel_size())[1]);
+    const double per_out = k * static_cast<double>(o.in_channels()) * static_cast<double>(o.out_channels() / o.groups());
+    double f = per_out * static_cast<double>(y.size(2) * y.size(3));
+    if (o.bias()) f += static_cast<double>(o.out_channels() * y.size(2) * y.size(3));
+    *hooks.flops += f;
+  }
+  if (hooks.layer_output) y = hooks.layer_output(m, y);
+  return y;
+}
+
+torch::Tensor Network::linear(torch::nn::LinearImpl& m, const torch::Tensor& x) {
+  torch::Tensor y = m.forward(x);
+  if (hooks.flops) *hooks.flops += static_cast<double>(m.options.in_features() * m.options.out_features());
+  if (hooks.layer_output) y = hooks.layer_output(m, y);
+  return y;
+}
+
+torch::Tensor Network::batchnorm(torch::nn::BatchNorm2dImpl& m, const torch::Tensor& x) {
+  if (!hooks.batchnorm) return x;
+  if (hooks.flops) *hooks.flops += static_cast<double>(x[0].numel()) * (m.options.affine() ? 2.0 : 1.0);
+  return m.forward(x);
+}
+
+torch::Tensor Network::relu(const torch::Tensor& x) {
+  if (hooks.relu_input) hooks.relu_input(x);
+  if (hooks.flops) *hooks.flops += static_cast<double>(x[0].numel());
+  return at::relu(x);
+}
+
+torch::Tensor Network::avg_pool(const torch::Tensor& x, int kernel, int stride, int padding,
+                                bool count_include_pad) {
+  torch::Tensor y = at::avg_pool2d(x, {kernel, kernel}, {stride, stride}, {padding, padding}, false,
+                                   count_include_pad);
+  if (hooks.flops) *hooks.flops += static_cast<double>(y[0].numel()) * kernel * kernel;
+  return y;
+}
+
+torch::Tensor Network::max_pool(const torch::Tensor& x, int kernel, int stride, int padding) {
+  torch::Tensor y = at::max_pool2d(x, {kernel, kernel}, {stride, stride}, {padding, padding});
+  if (hooks.flops) *hooks.flops += static_cast<double>(y[0].numel()) * kernel * kernel;
+  return y;
+}
+
+torch::Tensor Network::global_avg_pool(const torch::Tensor& x) {
+  // tensorwatch counts AdaptiveAvgPool2d(1) as C * (H + 1) * (W + 1).
+  if (hooks.flops) *hooks.flops += static_cast<double>(x.size(1) * (x.size(2) + 1) * (x.size(3) + 1));
+  return at::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
+}
+
+torch::Tensor Network::features(const torch::Tensor& x) {
+  if (hooks.features) hooks.features(x);
+  return x;
+}
+
+}  // namespace nas

@@ -1,0 +1,130 @@
+#include "nas/options.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "nas/errors.h"
+
+namespace nas {
+
+const char* to_string(OptionType t) {
+  switch (t) {
+    case OptionType::Int: return "int";
+    case OptionType::Double: return "double";
+    case OptionType::Bool: return "bool";
+    case OptionType::String: return "string";
+    case OptionType::Json: return "json";
+  }
+  return "?";
+}
+
+static std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string did_you_mean(const std::string& key, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(2, key.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(key, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  return best;
+}
+
+static std::string type_name_of(const json& v) {
+  if (v.is_number_integer()) return "an integer";
+  if (v.is_number()) return "a number";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_string()) return "a string";
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  return "null";
+}
+
+static json check_value(const OptionSpec& spec, const json& v, const std::string& path) {
+  auto fail = [&](const std::string& why) { throw PipelineError(path, why); };
+  switch (spec.type) {
+    case OptionType::Int: {
+      if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (std::floor(d) != d) fail("expected an integer, got " + v.dump());
+      } else if (!v.is_number_integer()) {
+        fail("expected an integer, got " + type_name_of(v));
+      }
+      const long long x = v.get<long long>();
+      if (x < spec.min || x > spec.max)
+        fail("must be in [" + json(spec.min).dump() + ", " + json(spec.max).dump() + "], got " +
+             std::to_string(x));
+      return x;
+    }
+    case OptionType::Double: {
+      if (!v.is_number()) fail("expected a number, got " + type_name_of(v));
+      const double x = v.get<double>();
+      if (!(x >= spec.min && x <= spec.max))
+        fail("must be in [" + json(spec.min).dump() + ", " + json(spec.max).dump() + "], got " + v.dump());
+      return x;
+    }
+    case OptionType::Bool:
+      if (!v.is_boolean()) fail("expected true or false, got " + type_name_of(v));
+      return v;
+    case OptionType::String: {
+      if (!v.is_string()) fail("expected a string, got " + type_name_of(v));
+      if (!spec.one_of.empty() &&
+          std::find(spec.one_of.begin(), spec.one_of.end(), v.get<std::string>()) == spec.one_of.end()) {
+        std::string all;
+        for (const auto& c : spec.one_of) all += (all.empty() ? "" : ", ") + ("\"" + c + "\"");
+        fail("must be one of " + all + ", got " + v.dump());
+      }
+      return v;
+    }
+    case OptionType::Json: return v;
+  }
+  return v;
+}
+
+json resolve_options(const OptionSchema& schema, const json& given, const std::string& path) {
+  if (!given.is_null() && !given.is_object())
+    throw PipelineError(path, "expected an object of options, got " + type_name_of(given));
+  std::vector<std::string> names;
+  for (const auto& s : schema) names.push_back(s.name);
+  json out = json::object();
+  if (given.is_object()) {
+    for (auto it = given.begin(); it != given.end(); ++it) {
+      if (std::find(names.begin(), names.end(), it.key()) == names.end()) {
+        std::string msg = "unknown key";
+        const std::string guess = did_you_mean(it.key(), names);
+        if (!guess.empty()) msg += ", did you mean \"" + guess + "\"?";
+        else if (names.empty()) msg += " (this component takes no options)";
+        else {
+          std::string all;
+          for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+          msg += "; options are: " + all;
+        }
+        throw PipelineError(path + "/" + it.key(), msg);
+      }
+    }
+  }
+  for (const auto& s : schema) {
+    const std::string p = path + "/" + s.name;
+    if (given.is_object() && given.contains(s.name)) {
+      out[s.name] = check_value(s, given.at(s.name), p);
+    } else if (s.default_value.is_null()) {
+      throw PipelineError(p, "missing required option (" + s.doc + ")");
+    } else {
+      out[s.name] = s.default_value;
+    }
+  }
+  return out;
+}
+
+}  // namespace nas
