@@ -1,1 +1,243 @@
-// (being written)
+// score and correlate runs, and the dispatcher.
+//   score:     proxies for a list or a seeded sample of archs ->
+//              scores.jsonl (appended per arch), scores.csv, summary.json
+//   correlate: the same, plus Spearman/Kendall of each proxy against a
+//              benchmark metric -> correlations.csv, scatter plots
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "nas/data.h"
+#include "nas/errors.h"
+#include "nas/plot.h"
+#include "nas/registry.h"
+#include "nas/run_dir.h"
+#include "nas/runs.h"
+#include "nas/scorer.h"
+#include "nas/stats.h"
+
+namespace nas {
+
+namespace {
+
+std::shared_ptr<SearchSpace> make_space(const json& resolved, const Registry& reg) {
+  json o = resolved.at("space");
+  const std::string name = o.at("name");
+  o.erase("name");
+  PluginContext ctx;
+  ctx.seed = resolved.at("seed");
+  return reg.make_space(name, o, ctx, "/space");
+}
+
+// The archs a score/correlate run covers, in a fixed order.
+std::vector<Arch> select_archs(const json& resolved, const SearchSpace& space) {
+  std::vector<Arch> archs;
+  if (resolved.contains("archs")) {
+    const json& a = resolved.at("archs");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      try {
+        archs.push_back(space.parse(a[i].get<std::string>()));
+      } catch (const Error& e) {
+        throw PipelineError("/archs/" + std::to_string(i), e.what());
+      }
+    }
+    return archs;
+  }
+  const json& s = resolved.at("sample");
+  const auto size = space.size();
+  if (s == "all") {
+    if (!size) throw PipelineError("/sample", "\"all\" needs a space that can enumerate its archs; give a number");
+    for (int64_t i = 0; i < *size; ++i) archs.push_back(space.arch_at(i));
+    return archs;
+  }
+  const int64_t n = s.get<int64_t>();
+  if (size && n > *size)
+    throw PipelineError("/sample", "asks for " + std::to_string(n) + " distinct archs but the space has " +
+                                       std::to_string(*size) + " (use \"all\")");
+  Rng rng(derive_seed(resolved.at("seed").get<uint64_t>(), 0x5a3b1e));
+  std::set<std::string> seen;
+  while (static_cast<int64_t>(archs.size()) < n) {
+    Arch a = space.sample(rng);
+    if (seen.insert(space.identity(a)).second) archs.push_back(std::move(a));
+  }
+  return archs;
+}
+
+std::string short_error(const std::string& e) { return e.size() > 300 ? e.substr(0, 300) + "..." : e; }
+
+}  // namespace
+
+json run_score(const json& resolved, const RunContext& ctx) {
+  const Registry& reg = *ctx.registry;
+  RunDir& dir = *ctx.dir;
+  const bool correlate = resolved.at("run") == "correlate";
+  auto space = make_space(resolved, reg);
+  const c10::Device device = resolve_device(resolved.at("device"));
+
+  std::string metric;
+  if (correlate) {
+    metric = resolved.at("metric");
+    const auto m = space->metrics();
+    if (std::find(m.begin(), m.end(), metric) == m.end()) {
+      std::string all;
+      for (const auto& x : m) all += (all.empty() ? "" : ", ") + x;
+      throw PipelineError("/metric", m.empty() ? "the space has no benchmark loaded to correlate against"
+                                               : "unknown metric \"" + metric + "\"; available: " + all);
+    }
+  }
+
+  std::vector<NamedProxy> proxies;
+  for (std::size_t i = 0; i < resolved.at("proxies").size(); ++i) {
+    json o = resolved.at("proxies")[i];
+    const std::string name = o.at("name");
+    o.erase("name");
+    PluginContext pctx;
+    pctx.seed = resolved.at("seed");
+    pctx.space = space.get();
+    proxies.push_back({name, reg.make_proxy(name, o, pctx, "/proxies/" + std::to_string(i))});
+  }
+  const json& data = resolved.at("data");
+  Batch batch = make_batch(data, space->num_classes(), "/data", device);
+  if (data.at("name") == "synthetic" && ctx.verbosity != Verbosity::Quiet)
+    std::cerr << "note: scoring on synthetic Gaussian data (no image sample is shipped for this dataset)\n";
+  InitSpec init{resolved.at("init").at("kind"), resolved.at("init").at("seed").get<uint64_t>()};
+  Scorer scorer(*space, proxies, batch, init, device);
+
+  const std::vector<Arch> archs = select_archs(resolved, *space);
+  const bool stop_on_error = resolved.at("on_error") == "stop";
+
+  // Resume: archs already in scores.jsonl are not scored again.
+  std::unordered_map<std::string, json> done;
+  for (auto& line : dir.read_lines("scores.jsonl")) done[line.at("arch").get<std::string>()] = line;
+
+  const std::size_t np = proxies.size();
+  std::vector<std::vector<double>> scores(np), seconds(np);
+  std::vector<double> targets;
+  std::vector<int64_t> nonfinite(np, 0), errors(np, 0);
+  std::vector<json> rows;
+  const auto start = std::chrono::steady_clock::now();
+  auto last_report = start;
+  for (std::size_t k = 0; k < archs.size(); ++k) {
+    const std::string arch_str = space->to_string(archs[k]);
+    json line;
+    if (auto it = done.find(arch_str); it != done.end()) {
+      line = it->second;
+    } else {
+      const ArchScores s = scorer.score(archs[k]);
+      line = {{"arch", arch_str}};
+      if (auto idx = space->index_of(archs[k])) line["index"] = *idx;
+      for (std::size_t p = 0; p < np; ++p) {
+        line[proxies[p].name] = finite_or_string(s.scores[p]);
+        line["seconds_" + proxies[p].name] = s.seconds[p];
+        if (!s.errors[p].empty()) {
+          line["error_" + proxies[p].name] = short_error(s.errors[p]);
+          if (ctx.verbosity != Verbosity::Quiet)
+            std::cerr << "proxy '" << proxies[p].name << "' failed on " << arch_str << ": " << short_error(s.errors[p])
+                      << "\n";
+        }
+      }
+      if (correlate) {
+        const auto row = space->query(archs[k]);
+        const auto it = row ? row->find(metric) : decltype(row->end()){};
+        line[metric] = (row && it != row->end()) ? finite_or_string(it->second) : json(nullptr);
+      }
+      dir.append_line("scores.jsonl", line);
+      for (std::size_t p = 0; p < np; ++p)
+        if (!s.errors[p].empty() && stop_on_error)
+          throw Error("proxy '" + proxies[p].name + "' failed on " + arch_str + " (on_error is \"stop\"): " +
+                      short_error(s.errors[p]) + "; the " + std::to_string(k) + " archs before it are in " +
+                      dir.file("scores.jsonl"));
+    }
+    rows.push_back(line);
+    auto as_double = [](const json& v) {
+      if (v.is_number()) return v.get<double>();
+      if (v == "inf") return std::numeric_limits<double>::infinity();
+      if (v == "-inf") return -std::numeric_limits<double>::infinity();
+      return std::numeric_limits<double>::quiet_NaN();
+    };
+    for (std::size_t p = 0; p < np; ++p) {
+      const double v = as_double(line.at(proxies[p].name));
+      scores[p].push_back(v);
+      seconds[p].push_back(line.value("seconds_" + proxies[p].name, 0.0));
+      if (!std::isfinite(v)) ++nonfinite[p];
+      if (line.contains("error_" + proxies[p].name)) ++errors[p];
+    }
+    if (correlate) targets.push_back(as_double(line.at(metric)));
+    const auto now = std::chrono::steady_clock::now();
+    if (ctx.verbosity != Verbosity::Quiet &&
+        (std::chrono::duration<double>(now - last_report).count() > 10 || k + 1 == archs.size())) {
+      const double el = std::chrono::duration<double>(now - start).count();
+      std::cerr << "scored " << k + 1 << "/" << archs.size() << " archs, " << format_double(el / (k + 1))
+                << " s/arch\n";
+      last_report = now;
+    }
+  }
+
+  // scores.csv: arch, index, one column per proxy, then seconds_<proxy>.
+  std::ostringstream csv;
+  csv << "arch,index";
+  for (const auto& p : proxies) csv << "," << p.name;
+  for (const auto& p : proxies) csv << ",seconds_" << p.name;
+  if (correlate) csv << "," << metric;
+  csv << "\n";
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    csv << rows[k].at("arch").get<std::string>() << ",";
+    if (rows[k].contains("index")) csv << rows[k].at("index").get<int64_t>();
+    for (std::size_t p = 0; p < np; ++p) csv << "," << format_double(scores[p][k]);
+    for (std::size_t p = 0; p < np; ++p) csv << "," << format_double(seconds[p][k]);
+    if (correlate) csv << "," << format_double(targets[k]);
+    csv << "\n";
+  }
+  dir.write_text("scores.csv", csv.str());
+
+  json summary = {{"run", resolved.at("run")},
+                  {"complete", true},
+                  {"space", resolved.at("space").at("name")},
+                  {"archs", archs.size()},
+                  {"data", data},
+                  {"init", resolved.at("init")},
+                  {"device", device.str()}};
+  json per = json::object();
+  for (std::size_t p = 0; p < np; ++p)
+    per[proxies[p].name] = {{"nonfinite", nonfinite[p]}, {"errors", errors[p]},
+                            {"mean_seconds", finite_or_string(mean(seconds[p]))}};
+  if (correlate) {
+    summary["metric"] = metric;
+    summary["benchmark_source"] = space->benchmark_source();
+    std::ostringstream corr;
+    corr << "proxy,spearman,kendall,n,nonfinite\n";
+    for (std::size_t p = 0; p < np; ++p) {
+      // Archs without a benchmark value cannot be ranked against it.
+      std::vector<double> x, y;
+      for (std::size_t k = 0; k < targets.size(); ++k)
+        if (std::isfinite(targets[k])) x.push_back(scores[p][k]), y.push_back(targets[k]);
+      const double rho = spearman(x, y), tau = kendall(x, y);
+      per[proxies[p].name]["spearman"] = finite_or_string(rho);
+      per[proxies[p].name]["kendall"] = finite_or_string(tau);
+      per[proxies[p].name]["n"] = x.size();
+      corr << proxies[p].name << "," << format_double(rho) << "," << format_double(tau) << "," << x.size() << ","
+           << nonfinite[p] << "\n";
+      ScatterPlot plot{"scatter_" + proxies[p].name, proxies[p].name + " vs " + metric + " (Spearman " +
+                                                           format_double(std::round(rho * 1000) / 1000) + ")",
+                       proxies[p].name, metric, x, y};
+      const std::string msg = write_scatter_plot(dir, plot);
+      if (!msg.empty() && p == 0 && ctx.verbosity != Verbosity::Quiet) std::cerr << msg << "\n";
+    }
+    dir.write_text("correlations.csv", corr.str());
+  }
+  summary["proxies"] = per;
+  dir.write_json("summary.json", summary);
+  return summary;
+}
+
+json run_pipeline(const json& resolved, const RunContext& ctx) {
+  const std::string run = resolved.at("run");
+  if (run == "search") return run_search(resolved, ctx);
+  return run_score(resolved, ctx);
+}
+
+}  // namespace nas

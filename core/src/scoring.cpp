@@ -1,1 +1,76 @@
-// (being written)
+#include "nas/scorer.h"
+
+#include <ATen/ATen.h>
+#include <torch/cuda.h>
+#include <torch/utils.h>
+
+#include <chrono>
+
+#include "nas/errors.h"
+#include "nas/init.h"
+#include "nas/network.h"
+
+namespace nas {
+
+c10::Device resolve_device(const std::string& name) {
+  const bool cuda_available = torch::cuda::is_available();
+  if (name == "cpu" || (name == "auto" && !cuda_available)) return c10::Device(c10::kCPU);
+  if (!cuda_available)
+    throw PipelineError("/device", "\"" + name + "\" asked for, but no CUDA device is available to this LibTorch "
+                                                 "(use \"cpu\" or \"auto\")");
+  // cuDNN/cuBLAS would otherwise use TF32 on Ampere and newer, which alone
+  // moves proxy scores by more than the parity tolerance.
+  at::globalContext().setAllowTF32CuDNN(false);
+  at::globalContext().setAllowTF32CuBLAS(false);
+  return name == "auto" ? c10::Device(c10::kCUDA, 0) : c10::Device(name);
+}
+
+Scorer::Scorer(const SearchSpace& space, std::vector<NamedProxy> proxies, Batch batch, InitSpec init,
+               c10::Device device)
+    : space_(space), proxies_(std::move(proxies)), batch_(std::move(batch)), init_(std::move(init)), device_(device) {
+  for (const auto& p : proxies_) {
+    needs_ |= p.proxy->needs();
+    if ((p.proxy->needs() & kLabels) && !batch_.labelled())
+      throw Error("proxy '" + p.name + "' needs labels but the data has none; use labelled data");
+  }
+}
+
+ArchScores Scorer::score(const Arch& arch) const {
+  // The per-arch seed depends only on (init seed, arch), so an arch gets the
+  // same weights in any run, order or process.
+  const uint64_t arch_seed = derive_seed(init_.seed, fnv1a64(space_.identity(arch)));
+  const BuildOptions build{batch_.num_classes};
+  auto make = [&, this] {
+    auto net = space_.build(arch, build);
+    net->to(device_);
+    net->train();
+    return net;
+  };
+  torch::manual_seed(arch_seed);
+  auto net = space_.build(arch, build);
+  if (init_.kind == "hash") hash_init(*net, init_.seed);
+  net->to(device_);
+  net->train();
+
+  Probes probes(net, batch_, make, init_);
+  probes.plan(needs_);
+  ArchScores out;
+  for (const auto& p : proxies_) {
+    const auto t0 = std::chrono::steady_clock::now();
+    double s = std::numeric_limits<double>::quiet_NaN();
+    std::string error;
+    try {
+      s = p.proxy->score(probes);
+    } catch (const std::exception& e) {
+      error = e.what();
+      const auto nl = error.find('\n');  // LibTorch messages carry a backtrace
+      if (nl != std::string::npos) error = error.substr(0, nl);
+    }
+    out.scores.push_back(s);
+    out.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    out.errors.push_back(error);
+  }
+  return out;
+}
+
+}  // namespace nas

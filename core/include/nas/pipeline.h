@@ -1,0 +1,45 @@
+// The pipeline file `nasrun PIPELINE.json` reads: validation (every key
+// known, every error naming its JSON path and the fix) and resolution
+// (every default filled in, plugin options included), so that resolved.json
+// reproduces the run exactly.
+//
+// Keys (see README.md for the full reference):
+//   run        "search" | "score" | "correlate"           (default "search")
+//   seed       integer >= 0                                (default 0)
+//   device     "auto" | "cpu" | "cuda"                     (default "auto")
+//   space      {"name": ..., <the space plugin's options>} (required)
+//   output     run directory                               (default runs/<file stem>)
+// search:    objective {"kind": "tabular", "metric"}, strategy {"name",
+//            "options"}, budget {"queries"}, repeats
+// score:     proxies [...], archs [...] | sample N | "all", data, init
+// correlate: as score, plus metric
+#pragma once
+#include <string>
+
+#include "nas/options.h"
+
+namespace nas {
+
+class Registry;
+
+struct PipelineOverrides {
+  std::string output;  // --output
+  std::string device;  // --device
+};
+
+/// Parses JSON text; a syntax error becomes nas::Error "<file>:<line>:<col>: ...".
+json parse_json_text(const std::string& text, const std::string& file);
+
+/// Reads and parses a pipeline file.
+json read_pipeline_file(const std::string& path);
+
+/// Validates `raw` and returns it with every default filled in. `file` is
+/// the pipeline's path (its stem names the default output folder).
+json resolve_pipeline(const json& raw, const Registry& registry, const PipelineOverrides& overrides,
+                      const std::string& file);
+
+/// The keys allowed at `path` in `object`; an unknown one throws
+/// PipelineError with a did-you-mean.
+void check_keys(const json& object, const std::vector<std::string>& allowed, const std::string& path);
+
+}  // namespace nas

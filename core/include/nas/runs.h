@@ -1,0 +1,28 @@
+// The run kinds of a resolved pipeline. Each writes into its run directory
+// and returns the summary it wrote.
+#pragma once
+#include <string>
+
+#include "nas/options.h"
+
+namespace nas {
+
+class Registry;
+class RunDir;
+
+/// How much a run prints to stderr while it works.
+enum class Verbosity { Quiet, Normal, Verbose };
+
+struct RunContext {
+  const Registry* registry = nullptr;
+  RunDir* dir = nullptr;
+  Verbosity verbosity = Verbosity::Normal;
+};
+
+json run_search(const json& resolved, const RunContext& ctx);
+json run_score(const json& resolved, const RunContext& ctx);   // also correlate
+
+/// Dispatches on resolved["run"].
+json run_pipeline(const json& resolved, const RunContext& ctx);
+
+}  // namespace nas

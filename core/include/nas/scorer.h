@@ -1,0 +1,53 @@
+// Scores architectures with a set of proxies: builds the network once per
+// arch, initialises it (LibTorch's init under a per-arch seed, or the
+// fixtures' hash), and lets every proxy read one shared Probes context.
+// Used by score/correlate runs and, later, by warmup, move proposal and the
+// proxy objective.
+#pragma once
+#include <c10/core/Device.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nas/probes.h"
+#include "nas/proxy.h"
+#include "nas/space.h"
+
+namespace nas {
+
+struct NamedProxy {
+  std::string name;
+  std::shared_ptr<Proxy> proxy;
+};
+
+struct ArchScores {
+  std::vector<double> scores;         // per proxy, NaN/inf as computed
+  std::vector<double> seconds;        // per proxy
+  std::vector<std::string> errors;    // per proxy, "" when it ran
+};
+
+class Scorer {
+ public:
+  Scorer(const SearchSpace& space, std::vector<NamedProxy> proxies, Batch batch, InitSpec init, c10::Device device);
+
+  /// Scores one arch. A proxy that throws gets NaN and its message in
+  /// errors (the caller decides whether to stop).
+  ArchScores score(const Arch& arch) const;
+
+  const std::vector<NamedProxy>& proxies() const { return proxies_; }
+
+ private:
+  const SearchSpace& space_;
+  std::vector<NamedProxy> proxies_;
+  Batch batch_;
+  InitSpec init_;
+  c10::Device device_;
+  ProbeSet needs_ = 0;
+};
+
+/// "auto" -> CUDA when available, else CPU. On CUDA, TF32 is switched off
+/// so scores match the CPU path to the fixtures' tolerances.
+c10::Device resolve_device(const std::string& name);
+
+}  // namespace nas

@@ -1,0 +1,193 @@
+// End to end: nasrun on real pipelines, checking what it leaves behind.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "nas/options.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nas::json;
+
+struct Result {
+  int code;
+  std::string output;  // stdout + stderr
+};
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("nasrun_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+Result nasrun(const std::string& args, const fs::path& cwd) {
+  const fs::path log = cwd / "nasrun.log";
+  const std::string cmd = "cd '" + cwd.string() + "' && '" + NASRUN_EXE + "' " + args + " > '" + log.string() +
+                          "' 2>&1";
+  const int status = std::system(cmd.c_str());
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return {WEXITSTATUS(status), ss.str()};
+}
+
+void write_json(const fs::path& p, const json& j) { std::ofstream(p) << j.dump(2); }
+
+std::vector<json> read_lines(const fs::path& p) {
+  std::vector<json> out;
+  std::ifstream in(p);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(json::parse(line));
+  return out;
+}
+
+json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return json::parse(in);
+}
+
+// evaluations.jsonl without its wall times: what must be identical.
+std::vector<json> without_times(std::vector<json> lines) {
+  for (auto& l : lines) l.erase("seconds");
+  return lines;
+}
+
+json random_search(int queries, int repeats) {
+  return {{"run", "search"}, {"seed", 7}, {"space", {{"name", "nb201"}}}, {"strategy", {{"name", "random"}}},
+          {"budget", {{"queries", queries}}}, {"repeats", repeats}, {"output", "run"}};
+}
+
+TEST(Nasrun, RandomSearchLeavesACompleteRunDirectory) {
+  const fs::path d = temp_dir("search");
+  write_json(d / "p.json", random_search(50, 3));
+  const Result r = nasrun("p.json", d);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("results: run"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("best architecture"), std::string::npos) << r.output;
+
+  const json resolved = read_json(d / "run/resolved.json");
+  EXPECT_EQ(resolved["objective"]["metric"], "val_acc");
+  const auto lines = read_lines(d / "run/evaluations.jsonl");
+  ASSERT_EQ(lines.size(), 150u);
+  for (const auto& l : lines)
+    for (const char* key : {"repeat", "index", "arch", "objective", "val_acc", "test_acc", "train_time", "seconds"})
+      EXPECT_TRUE(l.contains(key)) << key << " missing in " << l.dump();
+  const json s = read_json(d / "run/summary.json");
+  ASSERT_EQ(s["repeats"].size(), 3u);
+  double mean = 0;
+  for (const auto& rep : s["repeats"]) {
+    EXPECT_EQ(rep["queries"], 50);
+    // The best arch is the best by the objective among its repeat's lines.
+    double best = -1;
+    json best_line;
+    for (const auto& l : lines)
+      if (l["repeat"] == rep["repeat"] && l["objective"].get<double>() > best) best = l["objective"], best_line = l;
+    EXPECT_EQ(rep["best_arch"], best_line["arch"]);
+    EXPECT_EQ(rep["best_test_acc"], best_line["test_acc"]);
+    mean += rep["best_test_acc"].get<double>() / 3;
+  }
+  EXPECT_NEAR(s["mean_best_test_acc"].get<double>(), mean, 1e-9);
+  EXPECT_TRUE(s.contains("std_best_test_acc"));
+}
+
+TEST(Nasrun, SameSeedGivesIdenticalEvaluations) {
+  const fs::path d = temp_dir("determinism");
+  write_json(d / "p.json", random_search(40, 2));
+  ASSERT_EQ(nasrun("p.json --output a", d).code, 0);
+  ASSERT_EQ(nasrun("p.json --output b", d).code, 0);
+  EXPECT_EQ(without_times(read_lines(d / "a/evaluations.jsonl")), without_times(read_lines(d / "b/evaluations.jsonl")));
+  json other = random_search(40, 2);
+  other["seed"] = 8;
+  write_json(d / "q.json", other);
+  ASSERT_EQ(nasrun("q.json --output c", d).code, 0);
+  EXPECT_NE(without_times(read_lines(d / "a/evaluations.jsonl")), without_times(read_lines(d / "c/evaluations.jsonl")));
+}
+
+TEST(Nasrun, ResumeAfterATornLogEndsAsAnUninterruptedRun) {
+  const fs::path d = temp_dir("resume");
+  write_json(d / "p.json", random_search(30, 2));
+  ASSERT_EQ(nasrun("p.json --output full", d).code, 0);
+  ASSERT_EQ(nasrun("p.json --output cut", d).code, 0);
+  // Simulate a kill: keep 17 lines and half of the 18th, drop the summary.
+  std::ifstream in(d / "cut/evaluations.jsonl");
+  std::string text, line;
+  for (int i = 0; i < 17 && std::getline(in, line); ++i) text += line + "\n";
+  std::getline(in, line);
+  text += line.substr(0, line.size() / 2);
+  in.close();
+  std::ofstream(d / "cut/evaluations.jsonl", std::ios::trunc) << text;
+  fs::remove(d / "cut/summary.json");
+
+  EXPECT_NE(nasrun("p.json --output cut", d).output.find("--resume"), std::string::npos);
+  const Result r = nasrun("p.json --output cut --resume", d);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto full = without_times(read_lines(d / "full/evaluations.jsonl"));
+  const auto resumed = without_times(read_lines(d / "cut/evaluations.jsonl"));
+  EXPECT_EQ(full, resumed);
+  EXPECT_EQ(read_json(d / "full/summary.json"), read_json(d / "cut/summary.json"));
+}
+
+TEST(Nasrun, ResumeWithAChangedPipelineNamesTheKey) {
+  const fs::path d = temp_dir("resume_changed");
+  write_json(d / "p.json", random_search(10, 1));
+  ASSERT_EQ(nasrun("p.json", d).code, 0);
+  json changed = random_search(10, 1);
+  changed["budget"]["queries"] = 11;
+  write_json(d / "p.json", changed);
+  const Result r = nasrun("p.json --resume", d);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("/budget/queries"), std::string::npos) << r.output;
+}
+
+TEST(Nasrun, BadInputIsOneClearLine) {
+  const fs::path d = temp_dir("bad");
+  std::ofstream(d / "syntax.json") << "{\"run\": \"search\",, }";
+  Result r = nasrun("syntax.json", d);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("syntax.json:1:"), std::string::npos) << r.output;
+
+  json p = random_search(10, 1);
+  p["strategy"]["options"] = {{"bogus", 1}};
+  write_json(d / "opt.json", p);
+  r = nasrun("opt.json", d);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("/strategy/options/bogus: unknown key"), std::string::npos) << r.output;
+
+  r = nasrun("missing.json", d);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("missing.json: cannot open"), std::string::npos) << r.output;
+
+  json s = {{"run", "score"}, {"space", {{"name", "nb201"}}}, {"proxies", {"params"}},
+            {"archs", {"|nor_conv_3x3~0|+|bogus~0|none~1|+|none~0|none~1|none~2|"}}, {"output", "s"}};
+  write_json(d / "arch.json", s);
+  r = nasrun("arch.json", d);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("/archs/0"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("bogus"), std::string::npos) << r.output;
+  // Every error is one line.
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST(Nasrun, ListShowsPluginsWithOptions) {
+  const fs::path d = temp_dir("list");
+  Result r = nasrun("--list --json", d);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const json j = json::parse(r.output);
+  bool has_nb201 = false, has_random = false;
+  for (const auto& p : j["plugins"]) {
+    has_nb201 |= p["kind"] == "space" && p["name"] == "nb201";
+    has_random |= p["kind"] == "strategy" && p["name"] == "random";
+  }
+  EXPECT_TRUE(has_nb201 && has_random) << r.output;
+  r = nasrun("--list", d);
+  EXPECT_NE(r.output.find("nb201"), std::string::npos);
+  EXPECT_NE(r.output.find("dataset"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,118 @@
+// Pipeline validation: every error names its JSON path and the fix, and
+// resolution fills every default (so resolved.json reproduces the run).
+#include <gtest/gtest.h>
+
+#include "nas/errors.h"
+#include "nas/pipeline.h"
+#include "nas/registry.h"
+
+namespace {
+
+using nas::json;
+
+const nas::Registry& registry() {
+  static nas::Registry r = [] {
+    nas::Registry reg;
+    reg.scan({NASRUN_PLUGIN_DIR});
+    return reg;
+  }();
+  return r;
+}
+
+json search_pipeline() {
+  return json::parse(R"({"run": "search", "space": {"name": "nb201"}, "strategy": {"name": "random"},
+                         "budget": {"queries": 10}, "repeats": 2})");
+}
+
+std::string error_of(const json& raw) {
+  try {
+    nas::resolve_pipeline(raw, registry(), {}, "x.json");
+  } catch (const nas::PipelineError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(Pipeline, FillsEveryDefault) {
+  const json r = nas::resolve_pipeline(search_pipeline(), registry(), {}, "configs/my_run.json");
+  EXPECT_EQ(r["seed"], 0);
+  EXPECT_EQ(r["device"], "auto");
+  EXPECT_EQ(r["output"], "runs/my_run");
+  EXPECT_EQ(r["objective"]["metric"], "val_acc");
+  EXPECT_EQ(r["space"]["dataset"], "cifar10");
+  EXPECT_TRUE(r["strategy"]["options"].is_object());
+  // Resolving the resolved pipeline changes nothing.
+  EXPECT_EQ(nas::resolve_pipeline(r, registry(), {}, "configs/my_run.json"), r);
+}
+
+TEST(Pipeline, OverridesWin) {
+  const json r = nas::resolve_pipeline(search_pipeline(), registry(), {"out/dir", "cpu"}, "x.json");
+  EXPECT_EQ(r["output"], "out/dir");
+  EXPECT_EQ(r["device"], "cpu");
+}
+
+TEST(Pipeline, UnknownTopLevelKeyHasDidYouMean) {
+  json p = search_pipeline();
+  p["sed"] = 1;
+  EXPECT_EQ(error_of(p), "/sed: unknown key, did you mean \"seed\"?");
+}
+
+TEST(Pipeline, UnknownNestedKey) {
+  json p = search_pipeline();
+  p["budget"]["querys"] = 5;
+  EXPECT_EQ(error_of(p), "/budget/querys: unknown key, did you mean \"queries\"?");
+}
+
+TEST(Pipeline, UnknownSpaceOption) {
+  json p = search_pipeline();
+  p["space"]["datset"] = "cifar10";
+  EXPECT_EQ(error_of(p), "/space/datset: unknown key, did you mean \"dataset\"?");
+}
+
+TEST(Pipeline, WrongTypes) {
+  json p = search_pipeline();
+  p["repeats"] = "3";
+  EXPECT_EQ(error_of(p), "/repeats: expected an integer >= 1, got \"3\"");
+  p = search_pipeline();
+  p["seed"] = -1;
+  EXPECT_EQ(error_of(p), "/seed: expected an integer >= 0, got -1");
+  p = search_pipeline();
+  p["space"]["dataset"] = "cifar11";
+  EXPECT_NE(error_of(p).find("/space/dataset: must be one of \"cifar10\""), std::string::npos) << error_of(p);
+}
+
+TEST(Pipeline, MissingPluginNamesWhatExists) {
+  json p = search_pipeline();
+  p["strategy"]["name"] = "randon";
+  const std::string e = error_of(p);
+  EXPECT_EQ(e.rfind("/strategy/name: unknown strategy 'randon', did you mean \"random\"?", 0), 0u) << e;
+  EXPECT_NE(e.find("available:"), std::string::npos) << e;
+}
+
+TEST(Pipeline, UnknownRunKind) {
+  json p = search_pipeline();
+  p["run"] = "serch";
+  EXPECT_NE(error_of(p).find("/run: unknown run kind \"serch\""), std::string::npos);
+}
+
+TEST(Pipeline, ScoreNeedsProxiesAndValidatesThem) {
+  json p = json::parse(R"({"run": "score", "space": {"name": "nb201"}, "sample": 5})");
+  EXPECT_NE(error_of(p).find("/proxies: expected a non-empty list"), std::string::npos);
+  p["proxies"] = {"synflw"};
+  EXPECT_NE(error_of(p).find("/proxies/0/name: unknown proxy 'synflw', did you mean \"synflow\"?"), std::string::npos)
+      << error_of(p);
+  p["proxies"] = {"synflow"};
+  p["data"] = {{"batch_size", 0}};
+  EXPECT_NE(error_of(p).find("/data/batch_size: must be in [1,"), std::string::npos) << error_of(p);
+}
+
+TEST(Pipeline, JsonSyntaxErrorGivesLineAndColumn) {
+  try {
+    nas::parse_json_text("{\n  \"seed\": 0,\n  \"run\" \"search\"\n}", "bad.json");
+    FAIL();
+  } catch (const nas::Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("bad.json:3:9: invalid JSON", 0), 0u) << e.what();
+  }
+}
+
+}  // namespace

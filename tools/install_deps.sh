@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages nasrun needs, only those missing.
+set -euo pipefail
+packages=(cmake ninja-build g++ ccache libtorch-dev libboost-dev libboost-program-options-dev
+          nlohmann-json3-dev libgtest-dev gnuplot-nox)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Fresh Debian 12 to a real result: install what is missing, build, and run
+# random search on NAS-Bench-201 CIFAR-10 against the shipped benchmark.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install_deps.sh
+tools/build.sh
+build/bin/nasrun configs/nb201_random.json --resume
