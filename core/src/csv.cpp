@@ -1,5 +1,7 @@
 #include "nas/csv.h"
 
+#include <boost/dll/runtime_symbol_info.hpp>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -76,9 +78,17 @@ double parse_double(const std::string& text, const std::string& where) {
 }
 
 std::string default_data_dir() {
+  namespace fs = std::filesystem;
   if (const char* env = std::getenv("NASRUN_DATA_DIR")) return env;
   std::error_code ec;
-  if (std::filesystem::is_directory(NASRUN_SOURCE_DATA_DIR, ec)) return NASRUN_SOURCE_DATA_DIR;
+  // An installed nasrun: <prefix>/bin/nasrun -> <prefix>/share/nasrun/data.
+  boost::dll::fs::error_code dll_ec;
+  const auto exe = boost::dll::program_location(dll_ec);
+  if (!dll_ec) {
+    const fs::path installed = fs::path(exe.string()).parent_path().parent_path() / "share/nasrun/data";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  if (fs::is_directory(NASRUN_SOURCE_DATA_DIR, ec)) return NASRUN_SOURCE_DATA_DIR;
   return NASRUN_INSTALL_DATA_DIR;
 }
 
