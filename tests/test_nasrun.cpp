@@ -130,7 +130,10 @@ TEST(Nasrun, ResumeAfterATornLogEndsAsAnUninterruptedRun) {
   const auto full = without_times(read_lines(d / "full/evaluations.jsonl"));
   const auto resumed = without_times(read_lines(d / "cut/evaluations.jsonl"));
   EXPECT_EQ(full, resumed);
-  EXPECT_EQ(read_json(d / "full/summary.json"), read_json(d / "cut/summary.json"));
+  json full_summary = read_json(d / "full/summary.json"), cut_summary = read_json(d / "cut/summary.json");
+  full_summary.erase("wall_seconds");
+  cut_summary.erase("wall_seconds");
+  EXPECT_EQ(full_summary, cut_summary);
 }
 
 TEST(Nasrun, ResumeWithAChangedPipelineNamesTheKey) {

@@ -59,6 +59,12 @@ void print_result(const json& summary, const std::string& dir) {
                 << "\n  val_acc " << best->at("best_val_acc") << "  test_acc " << best->at("best_test_acc") << "\n";
     std::cout << "over " << summary.at("repeats").size() << " repeats: mean best test_acc "
               << summary.at("mean_best_test_acc") << " (sd " << summary.at("std_best_test_acc") << ")\n";
+  } else if (summary.at("run") == "compare") {
+    std::cout << "mean final test_acc over " << summary.at("strategies").begin()->at("repeats").size()
+              << " repeats:\n";
+    for (auto it = summary.at("strategies").begin(); it != summary.at("strategies").end(); ++it)
+      std::cout << "  " << std::left << std::setw(34) << it.key() << " " << it->at("mean_final_test_acc") << " (sd "
+                << it->at("std_final_test_acc") << ")\n";
   } else {
     for (auto it = summary.at("proxies").begin(); it != summary.at("proxies").end(); ++it) {
       std::cout << "  " << std::left << std::setw(12) << it.key();

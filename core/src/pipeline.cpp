@@ -7,6 +7,7 @@
 
 #include "nas/data.h"
 #include "nas/errors.h"
+#include "nas/proxy_source.h"
 #include "nas/registry.h"
 
 namespace nas {
@@ -59,8 +60,10 @@ namespace {
 
 // Top-level keys by run kind.
 const std::vector<std::string> kCommonKeys = {"run", "seed", "device", "space", "output"};
+const std::vector<std::string> kContextKeys = {"data", "init", "cache"};
 const std::vector<std::string> kSearchKeys = {"objective", "strategy", "budget", "repeats"};
-const std::vector<std::string> kScoreKeys = {"proxies", "archs", "sample", "data", "init", "on_error"};
+const std::vector<std::string> kCompareKeys = {"objective", "strategies", "budget", "repeats"};
+const std::vector<std::string> kScoreKeys = {"proxies", "archs", "sample", "on_error"};
 const std::vector<std::string> kCorrelateKeys = {"metric"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -115,37 +118,120 @@ std::string default_output(const std::string& file) {
   return "runs/" + stem;
 }
 
-json resolve_search(const json& raw, const Registry& reg, json out) {
-  // objective
-  json obj = raw.contains("objective") ? raw.at("objective") : json{{"kind", "tabular"}};
-  check_keys(obj, {"kind", "metric"}, "/objective");
-  const std::string kind = get_or<std::string>(obj, "kind", "tabular");
-  if (kind != "tabular")
-    throw PipelineError("/objective/kind", "\"" + kind + "\" is not an objective (available: \"tabular\")");
-  out["objective"] = {{"kind", kind}, {"metric", get_or<std::string>(obj, "metric", "val_acc")}};
+// data/init/cache: how networks are scored wherever a proxy is computed.
+void resolve_scoring_context(const json& raw, json& out) {
+  const std::string dataset = out["space"].value("dataset", "cifar10");
+  json data = raw.contains("data") ? raw.at("data") : default_data_block(dataset);
+  json d = resolve_options(data_options(), data, "/data");
+  if (d.at("seed").get<int64_t>() < 0) d["seed"] = out["seed"];
+  out["data"] = d;
 
-  // strategy: {"name", "options"}
-  if (!raw.contains("strategy")) throw PipelineError("/strategy", "missing: a search needs {\"name\": \"random\"} or another strategy");
-  const json& s = raw.at("strategy");
-  check_keys(s, {"name", "options"}, "/strategy");
+  json init = raw.value("init", json::object());
+  check_keys(init, {"kind", "seed"}, "/init");
+  const std::string ik = get_or<std::string>(init, "kind", "torch");
+  if (ik != "torch" && ik != "hash")
+    throw PipelineError("/init/kind", "must be \"torch\" (LibTorch's own initialisation) or \"hash\" (the "
+                                      "fixtures' deterministic weights), got \"" + ik + "\"");
+  out["init"] = {{"kind", ik}, {"seed", init.value("seed", out["seed"])}};
+  const json cache = raw.value("cache", json(true));
+  if (!cache.is_boolean()) throw PipelineError("/cache", "expected true or false, got " + cache.dump());
+  out["cache"] = cache;
+}
+
+const OptionSchema& warmup_schema() {
+  static const OptionSchema s = {
+      int_option("pool", 3000, "random archs scored by the proxy before the search starts").range(1, 1e9)};
+  return s;
+}
+
+const OptionSchema& move_proposal_schema() {
+  static const OptionSchema s = {
+      int_option("candidates", 0, "neighbours scored per mutation (0 = all one-edit neighbours)").range(0, 1e9),
+      double_option("random_prob", 0.25, "probability of a random neighbour instead (Zero-Cost-NAS)").range(0, 1)};
+  return s;
+}
+
+json resolve_strategy(const json& s, const Registry& reg, const std::string& path, bool compare) {
+  std::vector<std::string> keys = {"name", "options", "warmup", "move_proposal"};
+  if (compare) keys.push_back("label");
+  check_keys(s, keys, path);
   if (!s.contains("name") || !s.at("name").is_string())
-    throw PipelineError("/strategy/name", "missing: name the strategy plugin (`nasrun --list` shows them)");
-  const std::string sname = s.at("name");
+    throw PipelineError(path + "/name", "missing: name the strategy plugin (`nasrun --list` shows them)");
+  const std::string name = s.at("name");
   const LoadedPlugin* p = nullptr;
   try {
-    p = &reg.require("strategy", sname);
+    p = &reg.require("strategy", name);
   } catch (const Error& e) {
-    throw PipelineError("/strategy/name", e.what());
+    throw PipelineError(path + "/name", e.what());
   }
-  out["strategy"] = {{"name", sname},
-                     {"options", resolve_options(p->options, s.value("options", json::object()), "/strategy/options")}};
+  json out = {{"name", name}, {"options", resolve_options(p->options, s.value("options", json::object()), path + "/options")}};
+  std::string label = name;
+  if (s.contains("warmup")) {
+    out["warmup"] = resolve_proxy_ref(s.at("warmup"), reg, warmup_schema(), path + "/warmup");
+    label += "+warmup";
+  }
+  if (s.contains("move_proposal")) {
+    out["move_proposal"] = resolve_proxy_ref(s.at("move_proposal"), reg, move_proposal_schema(), path + "/move_proposal");
+    label += "+move";
+  }
+  if (compare) {
+    if (s.contains("label") && !s.at("label").is_string()) throw PipelineError(path + "/label", "expected a string");
+    out["label"] = s.value("label", label);
+  }
+  return out;
+}
+
+json resolve_search(const json& raw, const Registry& reg, json out) {
+  const bool compare = out["run"] == "compare";
+  resolve_scoring_context(raw, out);
+
+  json obj = raw.contains("objective") ? raw.at("objective") : json{{"kind", "tabular"}};
+  if (!obj.is_object()) throw PipelineError("/objective", "expected {\"kind\": \"tabular\", \"metric\": \"val_acc\"}");
+  const std::string kind = get_or<std::string>(obj, "kind", "tabular");
+  if (kind == "tabular") {
+    check_keys(obj, {"kind", "metric"}, "/objective");
+    out["objective"] = {{"kind", kind}, {"metric", get_or<std::string>(obj, "metric", "val_acc")}};
+  } else if (kind == "proxy") {
+    json rest = obj;
+    rest.erase("kind");
+    out["objective"] = resolve_proxy_ref(rest, reg, {}, "/objective");
+    out["objective"]["kind"] = "proxy";
+  } else {
+    throw PipelineError("/objective/kind", "\"" + kind + "\" is not an objective (available: \"tabular\", \"proxy\")");
+  }
+
+  if (!compare) {
+    if (!raw.contains("strategy"))
+      throw PipelineError("/strategy", "missing: a search needs {\"name\": \"random\"} or another strategy");
+    out["strategy"] = resolve_strategy(raw.at("strategy"), reg, "/strategy", false);
+  } else {
+    const json& list = raw.contains("strategies") ? raw.at("strategies") : json();
+    if (!list.is_array() || list.empty())
+      throw PipelineError("/strategies", "expected a non-empty list of {\"label\", \"name\", \"options\", "
+                                         "\"warmup\", \"move_proposal\"}");
+    json entries = json::array();
+    std::vector<std::string> labels;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      json e = resolve_strategy(list[i], reg, "/strategies/" + std::to_string(i), true);
+      const std::string label = e.at("label");
+      if (std::find(labels.begin(), labels.end(), label) != labels.end())
+        throw PipelineError("/strategies/" + std::to_string(i) + "/label",
+                            "label \"" + label + "\" is used twice; give each entry its own label");
+      labels.push_back(label);
+      entries.push_back(e);
+    }
+    out["strategies"] = entries;
+  }
 
   json budget = raw.contains("budget") ? raw.at("budget") : json::object();
-  check_keys(budget, {"queries"}, "/budget");
-  const json q = budget.value("queries", json(100));
+  check_keys(budget, {"queries", "seconds"}, "/budget");
+  const json q = budget.value("queries", json(budget.contains("seconds") ? INT64_MAX : 100));
   if (!q.is_number_integer() || q.get<int64_t>() < 1)
     throw PipelineError("/budget/queries", "expected an integer >= 1, got " + q.dump());
-  out["budget"] = {{"queries", q}};
+  const json sec = budget.value("seconds", json(1e300));
+  if (!sec.is_number() || sec.get<double>() <= 0)
+    throw PipelineError("/budget/seconds", "expected simulated seconds > 0, got " + sec.dump());
+  out["budget"] = {{"queries", q}, {"seconds", sec}};
 
   const json r = raw.value("repeats", json(1));
   if (!r.is_number_integer() || r.get<int64_t>() < 1)
@@ -177,19 +263,7 @@ json resolve_scoring(const json& raw, const Registry& reg, json out, bool correl
     out["sample"] = s;
   }
 
-  const std::string dataset = out["space"].value("dataset", "cifar10");
-  json data = raw.contains("data") ? raw.at("data") : default_data_block(dataset);
-  json d = resolve_options(data_options(), data, "/data");
-  if (d.at("seed").get<int64_t>() < 0) d["seed"] = out["seed"];
-  out["data"] = d;
-
-  json init = raw.value("init", json::object());
-  check_keys(init, {"kind", "seed"}, "/init");
-  const std::string ik = get_or<std::string>(init, "kind", "torch");
-  if (ik != "torch" && ik != "hash")
-    throw PipelineError("/init/kind", "must be \"torch\" (LibTorch's own initialisation) or \"hash\" (the "
-                                      "fixtures' deterministic weights), got \"" + ik + "\"");
-  out["init"] = {{"kind", ik}, {"seed", init.value("seed", out["seed"])}};
+  resolve_scoring_context(raw, out);
 
   const std::string on_error = get_or<std::string>(raw, "on_error", "skip");
   if (on_error != "skip" && on_error != "stop")
@@ -205,14 +279,17 @@ json resolve_scoring(const json& raw, const Registry& reg, json out, bool correl
 json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverrides& ov, const std::string& file) {
   if (!raw.is_object()) throw PipelineError("", "a pipeline is one JSON object");
   if (raw.contains("run") && !raw.at("run").is_string())
-    throw PipelineError("/run", "expected \"search\", \"score\" or \"correlate\", got " + raw.at("run").dump());
+    throw PipelineError("/run", "expected \"search\", \"compare\", \"score\" or \"correlate\", got " + raw.at("run").dump());
   const std::string run = raw.contains("run") ? raw.at("run").get<std::string>() : "search";
   std::vector<std::string> allowed;
-  if (run == "search") allowed = concat(kCommonKeys, kSearchKeys);
-  else if (run == "score") allowed = concat(kCommonKeys, kScoreKeys);
-  else if (run == "correlate") allowed = concat(concat(kCommonKeys, kScoreKeys), kCorrelateKeys);
+  const auto common = concat(kCommonKeys, kContextKeys);
+  if (run == "search") allowed = concat(common, kSearchKeys);
+  else if (run == "compare") allowed = concat(common, kCompareKeys);
+  else if (run == "score") allowed = concat(common, kScoreKeys);
+  else if (run == "correlate") allowed = concat(concat(common, kScoreKeys), kCorrelateKeys);
   else
-    throw PipelineError("/run", "unknown run kind \"" + run + "\" (available: \"search\", \"score\", \"correlate\")");
+    throw PipelineError("/run", "unknown run kind \"" + run +
+                                    "\" (available: \"search\", \"compare\", \"score\", \"correlate\")");
   check_keys(raw, allowed, "");
 
   json out = json::object();
@@ -224,7 +301,7 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
   if (!ov.output.empty()) output = ov.output;
   out["output"] = output;
 
-  if (run == "search") return resolve_search(raw, reg, out);
+  if (run == "search" || run == "compare") return resolve_search(raw, reg, out);
   return resolve_scoring(raw, reg, out, run == "correlate");
 }
 

@@ -17,6 +17,8 @@
 #include "nas/registry.h"
 #include "nas/run_dir.h"
 #include "nas/runs.h"
+#include "nas/proxy_source.h"
+#include "nas/score_cache.h"
 #include "nas/scorer.h"
 #include "nas/stats.h"
 
@@ -91,9 +93,12 @@ json run_score(const json& resolved, const RunContext& ctx) {
   }
 
   std::vector<NamedProxy> proxies;
+  std::vector<std::unique_ptr<ScoreCache>> caches;
   for (std::size_t i = 0; i < resolved.at("proxies").size(); ++i) {
     json o = resolved.at("proxies")[i];
     const std::string name = o.at("name");
+    if (resolved.value("cache", true))
+      caches.push_back(std::make_unique<ScoreCache>(score_cache_context(o, resolved, reg)));
     o.erase("name");
     PluginContext pctx;
     pctx.seed = resolved.at("seed");
@@ -127,8 +132,22 @@ json run_score(const json& resolved, const RunContext& ctx) {
     if (auto it = done.find(arch_str); it != done.end()) {
       line = it->second;
     } else {
-      const ArchScores s = scorer.score(archs[k]);
+      // Every proxy already in the score cache: no network is built.
+      const std::string id = space->identity(archs[k]);
+      ArchScores s;
+      bool all_cached = !caches.empty();
+      for (std::size_t p = 0; p < caches.size() && all_cached; ++p) {
+        const auto c = caches[p]->get(id);
+        all_cached = c.has_value();
+        if (c) s.scores.push_back(*c), s.seconds.push_back(0.0), s.errors.emplace_back();
+      }
+      if (!all_cached) {
+        s = scorer.score(archs[k]);
+        for (std::size_t p = 0; p < caches.size(); ++p)
+          if (s.errors[p].empty()) caches[p]->put(id, s.scores[p]);
+      }
       line = {{"arch", arch_str}};
+      if (all_cached) line["cached"] = true;
       if (auto idx = space->index_of(archs[k])) line["index"] = *idx;
       for (std::size_t p = 0; p < np; ++p) {
         line[proxies[p].name] = finite_or_string(s.scores[p]);
@@ -236,7 +255,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
 
 json run_pipeline(const json& resolved, const RunContext& ctx) {
   const std::string run = resolved.at("run");
-  if (run == "search") return run_search(resolved, ctx);
+  if (run == "search" || run == "compare") return run_search(resolved, ctx);
   return run_score(resolved, ctx);
 }
 

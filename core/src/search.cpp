@@ -1,18 +1,26 @@
-// The search run: for each repeat, a fresh strategy seeded from the
-// pipeline seed asks for archs, the objective answers, and every
-// evaluation is appended to evaluations.jsonl as it happens. An arch the
-// repeat has already evaluated is told its known value again without
-// charging the budget (strategies may re-propose; the budget counts
+// Search and compare runs. A work unit is one (strategy entry, repeat): a
+// fresh strategy seeded from the pipeline seed asks for archs, the
+// objective answers, every evaluation is appended to evaluations.jsonl as it
+// happens. Units are independent and deterministic, so they could be handed
+// to other processes and merged by one writer.
+//
+// An arch the unit has already evaluated is told its known value again
+// without charging the budget (strategies may re-propose; the budget counts
 // distinct evaluations). A resumed run replays its log instead of
 // evaluating again, so it ends exactly where an uninterrupted run would.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
 #include <limits>
 #include <map>
+#include <numeric>
+#include <sstream>
 #include <unordered_map>
 
 #include "nas/errors.h"
+#include "nas/plot.h"
+#include "nas/proxy_source.h"
 #include "nas/registry.h"
 #include "nas/run_dir.h"
 #include "nas/runs.h"
@@ -21,6 +29,11 @@
 namespace nas {
 
 namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Give up on a strategy that keeps proposing archs it has already seen.
+constexpr int kMaxConsecutiveRepeats = 100000;
 
 class RandomNeighbourMutator : public Mutator {
  public:
@@ -31,142 +44,405 @@ class RandomNeighbourMutator : public Mutator {
   const SearchSpace& space_;
 };
 
-// Give up on a strategy that keeps proposing archs it has already seen.
-constexpr int kMaxConsecutiveRepeats = 100000;
-
-double metric_or_nan(const Metrics& m, const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
-}
-
 bool better(double a, double b) {  // NaN is worst
   if (std::isnan(a)) return false;
   if (std::isnan(b)) return true;
   return a > b;
 }
 
+// Zero-Cost-NAS move proposal: the best-by-proxy of the parent's one-edit
+// neighbours (all of them, or `candidates` drawn at random), except with
+// probability `random_prob` a uniformly random neighbour.
+class MoveProposalMutator : public Mutator {
+ public:
+  MoveProposalMutator(const SearchSpace& space, ProxySource& source, int candidates, double random_prob)
+      : space_(space), source_(source), candidates_(candidates), random_prob_(random_prob) {}
+
+  Arch mutate(const Arch& parent, Rng& rng) const override {
+    std::vector<Arch> n = space_.neighbours(parent);
+    if (n.empty()) throw Error("architecture " + space_.to_string(parent) + " has no valid neighbour");
+    if (rng.uniform() < random_prob_) return n[rng.below(n.size())];
+    if (candidates_ > 0 && static_cast<std::size_t>(candidates_) < n.size()) {
+      rng.shuffle(n);
+      n.resize(candidates_);
+    }
+    std::size_t best = 0;
+    double best_score = kNaN;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const double s = source_.score(n[i]);
+      if (better(s, best_score)) best = i, best_score = s;
+    }
+    return n[best];
+  }
+
+ private:
+  const SearchSpace& space_;
+  ProxySource& source_;
+  int candidates_;
+  double random_prob_;
+};
+
+struct Evaluation {
+  double value = kNaN;
+  Metrics fields;     // benchmark metrics, when known
+  double cost = 0;    // simulated seconds (the benchmark's training time) or wall seconds
+};
+
+// What a query costs and answers: a tabular metric, or a proxy score (with
+// the benchmark's answers recorded beside it, so zero-cost searches can be
+// judged).
+class Objective {
+ public:
+  Objective(const json& block, const json& pipeline, const SearchSpace& space, const Registry& reg)
+      : space_(space) {
+    if (block.at("kind") == "tabular") {
+      metric_ = block.at("metric");
+      const auto m = space.metrics();
+      if (std::find(m.begin(), m.end(), metric_) == m.end()) {
+        std::string all;
+        for (const auto& x : m) all += (all.empty() ? "" : ", ") + x;
+        throw PipelineError("/objective/metric",
+                            m.empty() ? "the space has no tabular benchmark loaded; search it with "
+                                        "{\"kind\": \"proxy\", \"proxy\": ...}"
+                                      : "unknown metric \"" + metric_ + "\"; the benchmark has: " + all);
+      }
+    } else {
+      proxy_ = make_proxy_source(block, pipeline, space, reg, "/objective");
+    }
+  }
+
+  Evaluation evaluate(const Arch& arch) {
+    Evaluation e;
+    if (auto row = space_.query(arch)) e.fields = *row;
+    if (proxy_) {
+      const double before = proxy_->seconds();
+      e.value = proxy_->score(arch);
+      e.cost = proxy_->seconds() - before;
+      return e;
+    }
+    if (e.fields.empty()) throw Error("the benchmark has no entry for " + space_.to_string(arch));
+    auto it = e.fields.find(metric_);
+    e.value = it == e.fields.end() ? kNaN : it->second;
+    auto t = e.fields.find("train_time");
+    e.cost = t == e.fields.end() ? 0.0 : t->second;
+    return e;
+  }
+
+  std::string describe() const { return proxy_ ? proxy_->describe() : "tabular " + metric_; }
+
+ private:
+  const SearchSpace& space_;
+  std::string metric_;
+  std::shared_ptr<ProxySource> proxy_;
+};
+
+double number_or_nan(const json& v) { return v.is_number() ? v.get<double>() : kNaN; }
+
+// One point of an anytime curve.
+struct CurvePoint {
+  double best_objective, best_test_acc, sim_time;
+};
+
+struct UnitResult {
+  json summary;
+  std::vector<CurvePoint> curve;
+};
+
+struct StrategyEntry {
+  std::string label;
+  json block;  // name, options, warmup?, move_proposal?
+  std::string path;
+};
+
+class SearchRunner {
+ public:
+  SearchRunner(const json& resolved, const RunContext& ctx) : resolved_(resolved), ctx_(ctx) {
+    json o = resolved.at("space");
+    const std::string name = o.at("name");
+    o.erase("name");
+    PluginContext pctx;
+    pctx.seed = resolved.at("seed");
+    space_ = ctx.registry->make_space(name, o, pctx, "/space");
+    objective_ = std::make_unique<Objective>(resolved.at("objective"), resolved, *space_, *ctx.registry);
+    for (auto& line : ctx.dir->read_lines("evaluations.jsonl"))
+      logged_[{line.value("label", ""), line.at("repeat").get<int>(), line.at("index").get<int64_t>()}] = line;
+    if (!logged_.empty() && ctx.verbosity != Verbosity::Quiet)
+      std::cerr << "resuming: " << logged_.size() << " evaluations already in "
+                << ctx.dir->file("evaluations.jsonl") << "\n";
+  }
+
+  const SearchSpace& space() const { return *space_; }
+  std::string objective_description() const { return objective_->describe(); }
+
+  UnitResult run_unit(const StrategyEntry& entry, int repeat, bool labelled);
+
+ private:
+  ProxySource& proxy_source(const json& ref, const std::string& path) {
+    const std::string key = ref.dump();
+    auto it = sources_.find(key);
+    if (it == sources_.end())
+      it = sources_.emplace(key, make_proxy_source(ref, resolved_, *space_, *ctx_.registry, path)).first;
+    return *it->second;
+  }
+
+  const json& resolved_;
+  RunContext ctx_;
+  std::shared_ptr<SearchSpace> space_;
+  std::unique_ptr<Objective> objective_;
+  std::map<std::string, std::shared_ptr<ProxySource>> sources_;
+  std::map<std::tuple<std::string, int, int64_t>, json> logged_;
+};
+
+UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool labelled) {
+  const uint64_t repeat_seed = resolved_.at("seed").get<uint64_t>() + static_cast<uint64_t>(repeat);
+  const json& budget = resolved_.at("budget");
+  const int64_t max_queries = budget.at("queries");
+  const double max_seconds = budget.at("seconds");
+  const std::string strategy_name = entry.block.at("name");
+
+  RandomNeighbourMutator random_mutator(*space_);
+  std::unique_ptr<MoveProposalMutator> proposal;
+  if (entry.block.contains("move_proposal")) {
+    const json& mp = entry.block.at("move_proposal");
+    proposal = std::make_unique<MoveProposalMutator>(*space_, proxy_source(mp, entry.path + "/move_proposal"),
+                                                     mp.at("candidates"), mp.at("random_prob"));
+  }
+  PluginContext sctx;
+  sctx.seed = derive_seed(repeat_seed, 0x57a7);
+  sctx.space = space_.get();
+  sctx.mutator = proposal ? static_cast<const Mutator*>(proposal.get()) : &random_mutator;
+  auto strategy = ctx_.registry->make_strategy(strategy_name, entry.block.at("options"), sctx, entry.path);
+  if (proposal && !strategy->uses_mutation())
+    throw PipelineError(entry.path + "/move_proposal", "strategy '" + strategy_name +
+                                                           "' never mutates an architecture, so move proposal "
+                                                           "cannot change it; remove move_proposal");
+
+  json unit = {{"repeat", repeat}, {"seed", repeat_seed}};
+  if (entry.block.contains("warmup")) {
+    const json& w = entry.block.at("warmup");
+    ProxySource& source = proxy_source(w, entry.path + "/warmup");
+    const double before = source.seconds();
+    Rng pool_rng(derive_seed(repeat_seed, 0x3a7));
+    const int64_t pool_size = std::min<int64_t>(w.at("pool").get<int64_t>(), space_->size().value_or(INT64_MAX));
+    std::vector<std::pair<double, Arch>> pool;
+    std::unordered_map<std::string, bool> in_pool;
+    for (int64_t tries = 0; static_cast<int64_t>(pool.size()) < pool_size && tries < 50 * pool_size; ++tries) {
+      Arch a = space_->sample(pool_rng);
+      if (!in_pool.emplace(space_->identity(a), true).second) continue;
+      pool.emplace_back(source.score(a), std::move(a));
+    }
+    // Best first; NaN last; ties keep the sampling order.
+    std::stable_sort(pool.begin(), pool.end(), [](const auto& x, const auto& y) { return better(x.first, y.first); });
+    std::vector<Arch> ranked;
+    for (auto& p : pool) ranked.push_back(std::move(p.second));
+    if (!strategy->warm_start(ranked))
+      throw PipelineError(entry.path + "/warmup", "strategy '" + strategy_name + "' does not take a warm start");
+    unit["warmup_pool"] = pool.size();
+    unit["warmup_seconds"] = source.seconds() - before;
+  }
+
+  std::unordered_map<std::string, double> seen;
+  int64_t queries = 0, free_repeats = 0;
+  int consecutive_repeats = 0;
+  double best = kNaN, best_test = kNaN, sim_time = 0;
+  json best_line;
+  UnitResult result;
+  while (queries < max_queries && sim_time < max_seconds) {
+    const auto proposal_arch = strategy->ask();
+    if (!proposal_arch) break;
+    const Arch& arch = *proposal_arch;
+    const std::string id = space_->identity(arch);
+    if (auto it = seen.find(id); it != seen.end()) {
+      strategy->tell(arch, it->second);
+      ++free_repeats;
+      if (++consecutive_repeats > kMaxConsecutiveRepeats)
+        throw Error("strategy '" + strategy_name + "' proposed " + std::to_string(kMaxConsecutiveRepeats) +
+                    " already-evaluated archs in a row; stopping");
+      continue;
+    }
+    consecutive_repeats = 0;
+    const std::string arch_str = space_->to_string(arch);
+    json line;
+    if (auto it = logged_.find({labelled ? entry.label : "", repeat, queries}); it != logged_.end()) {
+      line = it->second;
+      if (line.at("arch") != arch_str)
+        throw Error("cannot resume: " + ctx_.dir->file("evaluations.jsonl") + " has " + line.at("arch").dump() +
+                    " at repeat " + std::to_string(repeat) + ", query " + std::to_string(queries) +
+                    " but the strategy now proposes " + arch_str + " (was a plugin changed?)");
+    } else {
+      const auto t0 = std::chrono::steady_clock::now();
+      const Evaluation e = objective_->evaluate(arch);
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (labelled) line["label"] = entry.label;
+      line["repeat"] = repeat;
+      line["index"] = queries;
+      line["arch"] = arch_str;
+      line["objective"] = finite_or_string(e.value);
+      if (auto idx = space_->index_of(arch)) line["benchmark_index"] = *idx;
+      for (const auto& [k, v] : e.fields) line[k] = finite_or_string(v);
+      line["cost"] = e.cost;
+      line["seconds"] = seconds;
+      ctx_.dir->append_line("evaluations.jsonl", line);
+    }
+    const double value = number_or_nan(line.at("objective"));
+    seen[id] = value;
+    strategy->tell(arch, value);
+    sim_time += line.value("cost", 0.0);
+    if (best_line.is_null() || better(value, best)) {
+      best = value, best_line = line;
+      best_test = number_or_nan(line.value("test_acc", json()));
+    }
+    result.curve.push_back({best, best_test, sim_time});
+    ++queries;
+  }
+  unit["best_arch"] = best_line.is_null() ? json(nullptr) : best_line.at("arch");
+  unit["best_objective"] = finite_or_string(best);
+  unit["best_val_acc"] = finite_or_string(best_line.is_null() ? kNaN : number_or_nan(best_line.value("val_acc", json())));
+  unit["best_test_acc"] = finite_or_string(best_test);
+  unit["queries"] = queries;
+  unit["simulated_seconds"] = sim_time;
+  unit["repeated_proposals"] = free_repeats;
+  result.summary = unit;
+  if (ctx_.verbosity != Verbosity::Quiet)
+    std::cerr << (labelled ? entry.label + " " : "") << "repeat " << repeat + 1 << "/"
+              << resolved_.at("repeats").get<int>() << ": " << queries << " queries, best objective "
+              << format_double(best) << " (test_acc " << format_double(best_test) << ")\n";
+  return result;
+}
+
+std::vector<StrategyEntry> strategy_entries(const json& resolved) {
+  std::vector<StrategyEntry> out;
+  if (resolved.at("run") == "search") {
+    out.push_back({resolved.at("strategy").at("name"), resolved.at("strategy"), "/strategy"});
+  } else {
+    const json& s = resolved.at("strategies");
+    for (std::size_t i = 0; i < s.size(); ++i)
+      out.push_back({s[i].at("label"), s[i], "/strategies/" + std::to_string(i)});
+  }
+  return out;
+}
+
+// Mean over repeats of the best-so-far test accuracy after each query; a
+// repeat that stopped early keeps its last value.
+std::vector<double> mean_curve(const std::vector<std::vector<CurvePoint>>& curves, std::vector<double>* sd,
+                               std::vector<double>* time) {
+  std::size_t len = 0;
+  for (const auto& c : curves) len = std::max(len, c.size());
+  std::vector<double> m(len);
+  if (sd) sd->assign(len, 0);
+  if (time) time->assign(len, 0);
+  for (std::size_t i = 0; i < len; ++i) {
+    std::vector<double> v, t;
+    for (const auto& c : curves)
+      if (!c.empty()) {
+        const CurvePoint& p = c[std::min(i, c.size() - 1)];
+        v.push_back(p.best_test_acc);
+        t.push_back(p.sim_time);
+      }
+    m[i] = mean(v);
+    if (sd) (*sd)[i] = stddev(v);
+    if (time) (*time)[i] = mean(t);
+  }
+  return m;
+}
+
+void write_curve_plots(RunDir& dir, const std::vector<std::string>& labels,
+                       const std::vector<std::vector<std::vector<CurvePoint>>>& curves, const RunContext& ctx) {
+  std::ostringstream gp_q, gp_t;
+  const char* head = "set terminal pngcairo size 900,600 noenhanced\nset grid\nset key bottom right\n";
+  gp_q << head << "set output 'curves_queries.png'\nset xlabel 'queries'\nset ylabel 'best test accuracy (%)'\n"
+       << "set title 'best-so-far test accuracy (mean, 95% confidence band)'\nplot ";
+  gp_t << head << "set output 'curves_time.png'\nset logscale x\nset xlabel 'simulated time (s)'\n"
+       << "set ylabel 'best test accuracy (%)'\nset title 'best-so-far test accuracy vs simulated time'\nplot ";
+  for (std::size_t s = 0; s < labels.size(); ++s) {
+    std::vector<double> sd, time;
+    const auto m = mean_curve(curves[s], &sd, &time);
+    std::ostringstream dat;
+    dat << "# query mean_test_acc ci95 mean_simulated_seconds\n";
+    const double n = static_cast<double>(curves[s].size());
+    for (std::size_t i = 0; i < m.size(); ++i)
+      dat << i + 1 << " " << format_double(m[i]) << " " << format_double(1.96 * sd[i] / std::sqrt(n)) << " "
+          << format_double(time[i]) << "\n";
+    const std::string file = "curve_" + std::to_string(s) + ".dat";
+    dir.write_text(file, dat.str());
+    const std::string sep = s ? ", " : "";
+    gp_q << sep << "'" << file << "' using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.2 lc " << s + 1
+         << " notitle, '" << file << "' using 1:2 with lines lw 2 lc " << s + 1 << " title '" << labels[s] << "'";
+    gp_t << sep << "'" << file << "' using 4:2 with lines lw 2 lc " << s + 1 << " title '" << labels[s] << "'";
+  }
+  dir.write_text("curves_queries.gp", gp_q.str() + "\n");
+  dir.write_text("curves_time.gp", gp_t.str() + "\n");
+  std::string note = run_gnuplot(dir, "curves_queries.gp");
+  if (note.empty()) note = run_gnuplot(dir, "curves_time.gp");
+  if (!note.empty() && ctx.verbosity != Verbosity::Quiet) std::cerr << note << "\n";
+}
+
 }  // namespace
 
 json run_search(const json& resolved, const RunContext& ctx) {
-  const Registry& reg = *ctx.registry;
-  RunDir& dir = *ctx.dir;
-  const uint64_t seed = resolved.at("seed");
-  const json& space_block = resolved.at("space");
-  PluginContext space_ctx;
-  space_ctx.seed = seed;
-  auto space = reg.make_space(space_block.at("name"), [&] {
-    json o = space_block;
-    o.erase("name");
-    return o;
-  }(), space_ctx, "/space");
-
-  const std::string metric = resolved.at("objective").at("metric");
-  const auto metrics = space->metrics();
-  if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) {
-    std::string all;
-    for (const auto& m : metrics) all += (all.empty() ? "" : ", ") + m;
-    throw PipelineError("/objective/metric",
-                        metrics.empty() ? "the space has no tabular benchmark loaded (check /space options)"
-                                        : "unknown metric \"" + metric + "\"; the benchmark has: " + all);
-  }
-
-  const int64_t budget = resolved.at("budget").at("queries");
+  SearchRunner runner(resolved, ctx);
+  const bool compare = resolved.at("run") == "compare";
+  const auto entries = strategy_entries(resolved);
   const int repeats = resolved.at("repeats");
-  const json& strategy_block = resolved.at("strategy");
-  RandomNeighbourMutator mutator(*space);
+  const auto start = std::chrono::steady_clock::now();
 
-  // What an earlier, interrupted run of this pipeline already evaluated.
-  std::map<std::pair<int, int64_t>, json> logged;
-  for (auto& line : dir.read_lines("evaluations.jsonl"))
-    logged[{line.at("repeat").get<int>(), line.at("index").get<int64_t>()}] = line;
-  if (!logged.empty() && ctx.verbosity != Verbosity::Quiet)
-    std::cerr << "resuming: " << logged.size() << " evaluations already in " << dir.file("evaluations.jsonl") << "\n";
-
-  json per_repeat = json::array();
-  std::vector<double> best_tests, best_vals;
-  for (int r = 0; r < repeats; ++r) {
-    const uint64_t repeat_seed = seed + static_cast<uint64_t>(r);
-    PluginContext sctx;
-    sctx.seed = derive_seed(repeat_seed, 0x57a7);
-    sctx.space = space.get();
-    sctx.mutator = &mutator;
-    auto strategy = reg.make_strategy(strategy_block.at("name"), strategy_block.at("options"), sctx, "/strategy");
-
-    std::unordered_map<std::string, double> seen;
-    int64_t queries = 0, free_repeats = 0;
-    int consecutive_repeats = 0;
-    double best = std::numeric_limits<double>::quiet_NaN();
-    json best_line;
-    while (queries < budget) {
-      const auto proposal = strategy->ask();
-      if (!proposal) break;
-      const Arch& arch = *proposal;
-      const std::string id = space->identity(arch);
-      if (auto it = seen.find(id); it != seen.end()) {
-        strategy->tell(arch, it->second);
-        ++free_repeats;
-        if (++consecutive_repeats > kMaxConsecutiveRepeats)
-          throw Error("strategy '" + strategy_block.at("name").get<std::string>() + "' proposed " +
-                      std::to_string(kMaxConsecutiveRepeats) + " already-evaluated archs in a row; stopping");
-        continue;
-      }
-      consecutive_repeats = 0;
-      const std::string arch_str = space->to_string(arch);
-      json line;
-      if (auto it = logged.find({r, queries}); it != logged.end()) {
-        line = it->second;
-        if (line.at("arch") != arch_str)
-          throw Error("cannot resume: " + dir.file("evaluations.jsonl") + " has " + line.at("arch").dump() +
-                      " at repeat " + std::to_string(r) + ", query " + std::to_string(queries) +
-                      " but the strategy now proposes " + arch_str + " (was the plugin changed?)");
-      } else {
-        const auto t0 = std::chrono::steady_clock::now();
-        const auto row = space->query(arch);
-        if (!row) throw Error("the benchmark has no entry for " + arch_str);
-        const double value = metric_or_nan(*row, metric);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        line = {{"repeat", r}, {"index", queries}, {"arch", arch_str}, {"objective", finite_or_string(value)}};
-        if (auto idx = space->index_of(arch)) line["benchmark_index"] = *idx;
-        for (const auto& [k, v] : *row) line[k] = finite_or_string(v);
-        line["seconds"] = seconds;
-        dir.append_line("evaluations.jsonl", line);
-      }
-      const json& o = line.at("objective");
-      const double value = o.is_number() ? o.get<double>() : std::numeric_limits<double>::quiet_NaN();
-      seen[id] = value;
-      strategy->tell(arch, value);
-      if (best_line.is_null() || better(value, best)) best = value, best_line = line;
-      ++queries;
+  std::vector<std::vector<std::vector<CurvePoint>>> curves(entries.size());
+  std::vector<json> per_entry;
+  std::ostringstream csv;
+  csv << "label,seed,query,best_objective,best_test_acc,simulated_seconds\n";
+  for (std::size_t s = 0; s < entries.size(); ++s) {
+    json units = json::array();
+    for (int r = 0; r < repeats; ++r) {
+      UnitResult u = runner.run_unit(entries[s], r, compare);
+      for (std::size_t i = 0; i < u.curve.size(); ++i)
+        csv << entries[s].label << "," << u.summary.at("seed") << "," << i + 1 << ","
+            << format_double(u.curve[i].best_objective) << "," << format_double(u.curve[i].best_test_acc) << ","
+            << format_double(u.curve[i].sim_time) << "\n";
+      units.push_back(u.summary);
+      curves[s].push_back(std::move(u.curve));
     }
-    const double best_test = best_line.is_null() ? NAN : best_line.value("test_acc", json(NAN)).get<double>();
-    const double best_val = best_line.is_null() ? NAN : best_line.value("val_acc", json(NAN)).get<double>();
-    best_tests.push_back(best_test);
-    best_vals.push_back(best_val);
-    per_repeat.push_back({{"repeat", r},
-                          {"seed", repeat_seed},
-                          {"best_arch", best_line.is_null() ? json(nullptr) : best_line.at("arch")},
-                          {"best_objective", finite_or_string(best)},
-                          {"best_val_acc", finite_or_string(best_val)},
-                          {"best_test_acc", finite_or_string(best_test)},
-                          {"queries", queries},
-                          {"repeated_proposals", free_repeats}});
-    if (ctx.verbosity != Verbosity::Quiet)
-      std::cerr << "repeat " << r + 1 << "/" << repeats << ": " << queries << " queries, best " << metric << " "
-                << format_double(best) << " (test_acc " << format_double(best_test) << ")\n";
+    per_entry.push_back(units);
   }
+  ctx.dir->write_text("curves.csv", csv.str());
 
-  json summary = {{"run", "search"},
+  auto finals = [](const json& units, const char* key) {
+    std::vector<double> v;
+    for (const auto& u : units) v.push_back(number_or_nan(u.at(key)));
+    return v;
+  };
+  json summary = {{"run", resolved.at("run")},
                   {"complete", true},
-                  {"space", space_block.at("name")},
-                  {"strategy", strategy_block.at("name")},
+                  {"space", resolved.at("space").at("name")},
                   {"objective", resolved.at("objective")},
-                  {"benchmark_source", space->benchmark_source()},
-                  {"repeats", per_repeat},
-                  {"mean_best_test_acc", finite_or_string(mean(best_tests))},
-                  {"std_best_test_acc", finite_or_string(stddev(best_tests))},
-                  {"mean_best_val_acc", finite_or_string(mean(best_vals))},
-                  {"std_best_val_acc", finite_or_string(stddev(best_vals))}};
-  dir.write_json("summary.json", summary);
+                  {"objective_source", runner.objective_description()},
+                  {"benchmark_source", runner.space().benchmark_source()}};
+  if (!compare) {
+    const auto tests = finals(per_entry[0], "best_test_acc");
+    const auto vals = finals(per_entry[0], "best_val_acc");
+    summary["strategy"] = entries[0].block.at("name");
+    summary["repeats"] = per_entry[0];
+    summary["mean_best_test_acc"] = finite_or_string(mean(tests));
+    summary["std_best_test_acc"] = finite_or_string(stddev(tests));
+    summary["mean_best_val_acc"] = finite_or_string(mean(vals));
+    summary["std_best_val_acc"] = finite_or_string(stddev(vals));
+  } else {
+    json strategies = json::object();
+    std::vector<std::string> labels;
+    for (std::size_t s = 0; s < entries.size(); ++s) {
+      const auto tests = finals(per_entry[s], "best_test_acc");
+      json curve = json::array();
+      for (double v : mean_curve(curves[s], nullptr, nullptr)) curve.push_back(finite_or_string(v));
+      strategies[entries[s].label] = {{"mean_final_test_acc", finite_or_string(mean(tests))},
+                                      {"std_final_test_acc", finite_or_string(stddev(tests))},
+                                      {"mean_curve", curve},
+                                      {"repeats", per_entry[s]}};
+      labels.push_back(entries[s].label);
+    }
+    summary["strategies"] = strategies;
+    write_curve_plots(*ctx.dir, labels, curves, ctx);
+  }
+  summary["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ctx.dir->write_json("summary.json", summary);
   return summary;
 }
 

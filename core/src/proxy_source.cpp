@@ -1,0 +1,159 @@
+#include "nas/proxy_source.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include "nas/csv.h"
+#include "nas/data.h"
+#include "nas/errors.h"
+#include "nas/pipeline.h"
+#include "nas/registry.h"
+#include "nas/score_cache.h"
+#include "nas/scorer.h"
+
+namespace nas {
+
+namespace {
+
+const OptionSchema& ref_schema() {
+  static const OptionSchema s = {
+      json_option("proxy", json(), "the proxy: a name, or {\"name\": ..., <its options>}"),
+      string_option("source", "compute",
+                    "compute: score the networks (through the score cache); nbsz: the published "
+                    "NAS-Bench-Suite-Zero scores (NB201 cifar10 / imagenet16; no computation)")
+          .choices({"compute", "nbsz"}),
+  };
+  return s;
+}
+
+class ComputedSource : public ProxySource {
+ public:
+  ComputedSource(std::string name, std::shared_ptr<Proxy> proxy, const SearchSpace& space, Batch batch, InitSpec init,
+                 c10::Device device, const json& cache_context, bool use_cache)
+      : name_(std::move(name)), space_(space), scorer_(space, {{name_, std::move(proxy)}}, std::move(batch), init, device) {
+    if (use_cache) cache_ = std::make_unique<ScoreCache>(cache_context);
+  }
+
+  double score(const Arch& arch) override {
+    const std::string id = space_.identity(arch);
+    if (cache_)
+      if (auto s = cache_->get(id)) return *s;
+    const auto t0 = std::chrono::steady_clock::now();
+    const ArchScores r = scorer_.score(arch);
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!r.errors[0].empty()) throw Error("proxy '" + name_ + "' failed on " + space_.to_string(arch) + ": " + r.errors[0]);
+    if (cache_) cache_->put(id, r.scores[0]);
+    return r.scores[0];
+  }
+
+  std::string describe() const override { return name_ + " (computed)"; }
+
+ private:
+  std::string name_;
+  const SearchSpace& space_;
+  Scorer scorer_;
+  std::unique_ptr<ScoreCache> cache_;
+};
+
+// The published NAS-Bench-Suite-Zero scores: -1e8 marks an invalid score
+// there (NaN or inf in their run) and becomes NaN here; archs the file does
+// not hold (the 6,180 NB201 cells with unreachable operations) are NaN.
+class NbszSource : public ProxySource {
+ public:
+  NbszSource(const std::string& proxy, const SearchSpace& space, const std::string& dataset, const std::string& path)
+      : proxy_(proxy), space_(space) {
+    const std::string file = resolve_data_path(dataset == "cifar10" ? "nbsz_nb201_cifar10_zc_proxies.csv"
+                                                                    : "nbsz_nb201_imagenet16_zc_proxies.csv");
+    if (dataset != "cifar10" && dataset != "imagenet16")
+      throw PipelineError(path + "/source", "no published NAS-Bench-Suite-Zero scores are shipped for " + dataset +
+                                                " (cifar10 and imagenet16 only); use \"compute\"");
+    const CsvTable t = read_csv(file);
+    std::size_t col;
+    try {
+      col = t.column(proxy);
+    } catch (const Error&) {
+      throw PipelineError(path + "/proxy", "NAS-Bench-Suite-Zero publishes no '" + proxy + "' scores (" + file + ")");
+    }
+    const std::size_t net = t.column("net");
+    for (const auto& row : t.rows) {
+      const double v = parse_double(row[col], file);
+      scores_[space.identity(space.parse(row[net]))] = v <= -1e8 ? std::numeric_limits<double>::quiet_NaN() : v;
+    }
+    file_ = file;
+  }
+
+  double score(const Arch& arch) override {
+    auto it = scores_.find(space_.identity(arch));
+    return it == scores_.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+  }
+
+  std::string describe() const override { return proxy_ + " (published NAS-Bench-Suite-Zero scores, " + file_ + ")"; }
+
+ private:
+  std::string proxy_, file_;
+  const SearchSpace& space_;
+  std::unordered_map<std::string, double> scores_;
+};
+
+}  // namespace
+
+json resolve_proxy_ref(const json& block, const Registry& registry, const OptionSchema& extra,
+                       const std::string& path) {
+  OptionSchema schema = ref_schema();
+  schema.insert(schema.end(), extra.begin(), extra.end());
+  if (!block.is_object()) throw PipelineError(path, "expected {\"proxy\": \"synflow\", ...}");
+  json out = resolve_options(schema, block, path);
+  // The proxy itself: a name or a flat {"name", options} block.
+  json p = out.at("proxy").is_string() ? json{{"name", out.at("proxy")}} : out.at("proxy");
+  if (!p.is_object() || !p.contains("name") || !p.at("name").is_string())
+    throw PipelineError(path + "/proxy", "expected a proxy name or {\"name\": ..., <options>}");
+  const std::string name = p.at("name");
+  if (out.at("source") == "nbsz") {
+    out["proxy"] = {{"name", name}};
+    return out;
+  }
+  const LoadedPlugin* plugin = nullptr;
+  try {
+    plugin = &registry.require("proxy", name);
+  } catch (const Error& e) {
+    throw PipelineError(path + "/proxy", e.what());
+  }
+  json opts = p;
+  opts.erase("name");
+  json resolved = resolve_options(plugin->options, opts, path + "/proxy");
+  resolved["name"] = name;
+  out["proxy"] = resolved;
+  return out;
+}
+
+json score_cache_context(const json& proxy, const json& pipeline, const Registry& registry) {
+  return {{"space", pipeline.at("space")},
+          {"proxy", proxy},
+          {"proxy_version", registry.require("proxy", proxy.at("name")).info->version},
+          {"init", pipeline.at("init")},
+          {"data", pipeline.at("data")}};
+}
+
+std::shared_ptr<ProxySource> make_proxy_source(const json& ref, const json& pipeline, const SearchSpace& space,
+                                               const Registry& registry, const std::string& path) {
+  const std::string name = ref.at("proxy").at("name");
+  const std::string dataset = pipeline.at("space").value("dataset", "cifar10");
+  if (ref.at("source") == "nbsz") return std::make_shared<NbszSource>(name, space, dataset, path);
+  json opts = ref.at("proxy");
+  opts.erase("name");
+  PluginContext ctx;
+  ctx.seed = pipeline.at("seed");
+  ctx.space = &space;
+  auto proxy = registry.make_proxy(name, opts, ctx, path + "/proxy");
+  const c10::Device device = resolve_device(pipeline.at("device"));
+  const json& data = pipeline.at("data");
+  Batch batch = make_batch(data, space.num_classes(), "/data", device);
+  InitSpec init{pipeline.at("init").at("kind"), pipeline.at("init").at("seed").get<uint64_t>()};
+  return std::make_shared<ComputedSource>(name, std::move(proxy), space, std::move(batch), init, device,
+                                          score_cache_context(ref.at("proxy"), pipeline, registry),
+                                          pipeline.value("cache", true));
+}
+
+}  // namespace nas
