@@ -1,0 +1,340 @@
+// The search-strategy plugins (random, aging_evolution, local_search, tpe),
+// loaded from their files and driven by ask/tell on a toy space.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "nas/errors.h"
+#include "nas/registry.h"
+
+namespace {
+
+using nas::Arch;
+using nas::json;
+
+/// `dims` dimensions of `choices` choices each; every choice vector valid.
+class ToySpace : public nas::SearchSpace {
+ public:
+  ToySpace(int dims, int choices, bool sized = true) : sized_(sized) {
+    for (int d = 0; d < dims; ++d) {
+      nas::Dimension dim{"d" + std::to_string(d), {}};
+      for (int c = 0; c < choices; ++c) dim.choices.push_back("c" + std::to_string(c));
+      dims_.push_back(dim);
+    }
+  }
+  const std::vector<nas::Dimension>& dimensions() const override { return dims_; }
+  std::string to_string(const Arch& arch) const override {
+    std::string s;
+    for (int c : arch.choices) s += std::to_string(c) + "-";
+    return s;
+  }
+  Arch parse(const std::string&) const override { throw nas::Error("ToySpace does not parse"); }
+  std::shared_ptr<nas::Network> build(const Arch&, const nas::BuildOptions&) const override {
+    throw nas::Error("ToySpace builds no network");
+  }
+  std::optional<int64_t> size() const override {
+    if (!sized_) return std::nullopt;
+    int64_t n = 1;
+    for (const auto& d : dims_) n *= static_cast<int64_t>(d.choices.size());
+    return n;
+  }
+
+ private:
+  std::vector<nas::Dimension> dims_;
+  bool sized_;
+};
+
+/// The space's random one-edit mutation, remembering every parent.
+class RecordingMutator : public nas::Mutator {
+ public:
+  explicit RecordingMutator(const nas::SearchSpace& space) : space_(space) {}
+  Arch mutate(const Arch& parent, nas::Rng& rng) const override {
+    parents.push_back(parent);
+    return space_.mutate(parent, rng);
+  }
+  mutable std::vector<Arch> parents;
+
+ private:
+  const nas::SearchSpace& space_;
+};
+
+const nas::Registry& registry() {
+  static const nas::Registry r = [] {
+    nas::Registry reg;
+    for (const char* name : {"random", "aging_evolution", "local_search", "tpe"})
+      reg.add(std::string(NASRUN_PLUGIN_DIR) + "/nas_" + name + ".so");
+    return reg;
+  }();
+  return r;
+}
+
+std::shared_ptr<nas::Strategy> make(const std::string& name, const nas::SearchSpace& space,
+                                    const nas::Mutator& mutator, uint64_t seed, const json& options = json::object()) {
+  nas::PluginContext ctx;
+  ctx.seed = seed;
+  ctx.space = &space;
+  ctx.mutator = &mutator;
+  return registry().make_strategy(name, options, ctx, "/strategy");
+}
+
+int hamming(const Arch& a, const Arch& b) {
+  int n = 0;
+  for (std::size_t i = 0; i < a.choices.size(); ++i) n += a.choices[i] != b.choices[i];
+  return n;
+}
+
+/// Separable, with one optimum: every dimension prefers choice (d + 2) % 5,
+/// worth more the later the dimension.
+double separable(const Arch& a) {
+  double v = 0;
+  for (std::size_t d = 0; d < a.choices.size(); ++d)
+    v -= (1.0 + 0.2 * d) * std::abs(a.choices[d] - static_cast<int>((d + 2) % 5));
+  return v;
+}
+const Arch kSeparableOptimum{{2, 3, 4, 0, 1, 2}};
+
+/// Asks up to n archs, telling each its objective; stops at nullopt.
+template <class Objective>
+std::vector<Arch> run(nas::Strategy& s, int n, Objective objective) {
+  std::vector<Arch> asked;
+  for (int i = 0; i < n; ++i) {
+    std::optional<Arch> a = s.ask();
+    if (!a) break;
+    asked.push_back(*a);
+    s.tell(*a, objective(*a));
+  }
+  return asked;
+}
+
+double best_of(const std::vector<Arch>& archs) {
+  double best = -INFINITY;
+  for (const Arch& a : archs) best = std::max(best, separable(a));
+  return best;
+}
+
+std::set<Arch> distinct(const std::vector<Arch>& archs) { return {archs.begin(), archs.end()}; }
+
+const std::vector<std::string> kAll = {"random", "aging_evolution", "local_search", "tpe"};
+
+TEST(Strategies, AllLoadFromTheirFiles) {
+  EXPECT_TRUE(registry().refusals().empty());
+  for (const auto& name : kAll) EXPECT_NE(registry().find("strategy", name), nullptr) << name;
+}
+
+TEST(Strategies, SameSeedSameSequenceOtherSeedAnother) {
+  ToySpace space(6, 5);
+  for (const auto& name : kAll) {
+    RecordingMutator m1(space), m2(space), m3(space);
+    auto a = run(*make(name, space, m1, 7), 80, separable);
+    auto b = run(*make(name, space, m2, 7), 80, separable);
+    auto c = run(*make(name, space, m3, 8), 80, separable);
+    ASSERT_EQ(a.size(), 80u) << name;
+    EXPECT_EQ(a, b) << name;
+    EXPECT_NE(a, c) << name;
+    for (const Arch& arch : a) EXPECT_TRUE(space.is_valid(arch)) << name;
+  }
+}
+
+TEST(Strategies, OnlyEvolutionMutates) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  for (const auto& name : kAll) EXPECT_EQ(make(name, space, m, 0)->uses_mutation(), name == "aging_evolution");
+}
+
+TEST(Strategies, AllButEvolutionNeverAskTwice) {
+  ToySpace space(6, 5);
+  for (const auto& name : {"random", "local_search", "tpe"}) {
+    RecordingMutator m(space);
+    auto asked = run(*make(name, space, m, 3), 400, separable);
+    EXPECT_EQ(distinct(asked).size(), asked.size()) << name;
+  }
+}
+
+TEST(Strategies, TinySpaceIsExhaustedOnceEachThenNullopt) {
+  for (bool sized : {true, false}) {
+    ToySpace space(2, 3, sized);
+    for (const auto& name : {"random", "local_search", "tpe"}) {
+      RecordingMutator m(space);
+      auto s = make(name, space, m, 11);
+      auto asked = run(*s, 50, separable);
+      EXPECT_EQ(asked.size(), 9u) << name << " sized=" << sized;
+      EXPECT_EQ(distinct(asked).size(), 9u) << name << " sized=" << sized;
+      EXPECT_FALSE(s->ask().has_value()) << name << " sized=" << sized;
+    }
+  }
+}
+
+TEST(Strategies, WarmStartArchsComeFirstInProxyOrder) {
+  ToySpace space(6, 5);
+  std::vector<Arch> ranked;
+  for (int i = 0; i < 70; ++i) ranked.push_back(Arch{{i % 5, (i / 5) % 5, (i / 25) % 5, 1, 2, 3}});
+  // How many of the ranked archs each strategy takes first.
+  const std::vector<std::pair<std::string, std::size_t>> taken = {
+      {"random", 70}, {"aging_evolution", 64}, {"tpe", 10}, {"local_search", 1}};
+  for (const auto& [name, n] : taken) {
+    RecordingMutator m(space);
+    auto s = make(name, space, m, 5);
+    ASSERT_TRUE(s->warm_start(ranked)) << name;
+    auto asked = run(*s, static_cast<int>(n), separable);
+    EXPECT_EQ(asked, std::vector<Arch>(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n))) << name;
+  }
+}
+
+TEST(AgingEvolution, SampleLargerThanPopulationIsRefusedNamingBoth) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  try {
+    make("aging_evolution", space, m, 0, {{"population", 8}, {"sample", 9}});
+    FAIL() << "expected an error";
+  } catch (const nas::Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("sample (9)"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("population (8)"), std::string::npos) << msg;
+  }
+}
+
+TEST(AgingEvolution, UnknownOptionGetsTheRegistrysDidYouMean) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  try {
+    make("aging_evolution", space, m, 0, {{"populaton", 8}});
+    FAIL() << "expected an error";
+  } catch (const nas::PipelineError& e) {
+    EXPECT_NE(std::string(e.what()).find("/strategy/options/populaton"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("population"), std::string::npos) << e.what();
+  }
+}
+
+TEST(AgingEvolution, FirstPopulationIsDistinctRandomThenChildrenAreOneEditFromParents) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  auto asked = run(*make("aging_evolution", space, m, 1, {{"population", 20}, {"sample", 5}}), 200, separable);
+  EXPECT_EQ(distinct({asked.begin(), asked.begin() + 20}).size(), 20u);
+  ASSERT_EQ(m.parents.size(), 180u);
+  for (std::size_t i = 0; i < m.parents.size(); ++i) EXPECT_EQ(hamming(m.parents[i], asked[20 + i]), 1);
+}
+
+// With S = P the tournament sees the whole population, so the parent is its
+// best member. Values told strictly decrease, so the best alive is the
+// oldest alive: the parent of ask k must be exactly the arch told at k - P.
+// A population that kept more than P, or killed the worst instead of the
+// oldest, would pick an older parent.
+TEST(AgingEvolution, KeepsPopulationAndKillsTheOldest) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  const int population = 5;
+  auto s = make("aging_evolution", space, m, 2, {{"population", population}, {"sample", population}});
+  std::vector<Arch> told;
+  for (int k = 0; k < 60; ++k) {
+    Arch a = *s->ask();
+    if (k >= population) {
+      ASSERT_EQ(m.parents.size(), static_cast<std::size_t>(k - population + 1));
+      EXPECT_EQ(m.parents.back(), told[k - population]) << "ask " << k;
+    }
+    told.push_back(a);
+    s->tell(a, -k);
+  }
+}
+
+TEST(AgingEvolution, TournamentWinnerIsInTheLivingPopulationAndNaNNeverWins) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  const int population = 8;
+  auto s = make("aging_evolution", space, m, 4, {{"population", population}, {"sample", 3}});
+  std::vector<Arch> told;
+  for (int k = 0; k < 200; ++k) {
+    Arch a = *s->ask();
+    if (k >= population) {
+      const std::vector<Arch> alive(told.end() - population, told.end());
+      EXPECT_NE(std::find(alive.begin(), alive.end(), m.parents.back()), alive.end()) << "ask " << k;
+    }
+    told.push_back(a);
+    // Even asks fail (NaN); a NaN member may be drawn but never wins a
+    // tournament that also drew a finite one.
+    s->tell(a, k % 2 == 0 ? NAN : separable(a));
+  }
+  std::set<Arch> failed;
+  for (std::size_t k = 0; k < told.size(); k += 2) failed.insert(told[k]);
+  int nan_parents = 0;
+  for (const Arch& p : m.parents) nan_parents += failed.count(p) > 0;
+  // Each tournament of 3 from a half-failed population is all-NaN with
+  // probability about 1/14; far fewer than half the parents may be failures.
+  EXPECT_LT(nan_parents, static_cast<int>(m.parents.size()) / 4);
+}
+
+// On a separable objective every non-optimal arch has a better neighbour,
+// so first-improvement climbing reaches the optimum without a restart, and
+// until then each ask is a one-edit neighbour of the best arch so far.
+TEST(LocalSearch, ClimbsToTheOptimumOfASeparableObjective) {
+  ToySpace space(6, 5);
+  for (uint64_t seed = 0; seed < 5; ++seed) {
+    RecordingMutator m(space);
+    auto asked = run(*make("local_search", space, m, seed), 1000, separable);
+    auto found = std::find(asked.begin(), asked.end(), kSeparableOptimum);
+    ASSERT_NE(found, asked.end()) << "seed " << seed;
+    Arch best = asked.front();
+    for (auto it = asked.begin() + 1; it != found + 1; ++it) {
+      EXPECT_EQ(hamming(*it, best), 1) << "seed " << seed << " ask " << (it - asked.begin());
+      if (separable(*it) > separable(best)) best = *it;
+    }
+  }
+}
+
+TEST(Tpe, FirstTenAsksAreRandomWhateverTheValues) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  auto a = run(*make("tpe", space, m, 9), 40, separable);
+  auto b = run(*make("tpe", space, m, 9), 40, [](const Arch& x) { return -separable(x); });
+  EXPECT_EQ(std::vector<Arch>(a.begin(), a.begin() + 10), std::vector<Arch>(b.begin(), b.begin() + 10));
+  EXPECT_NE(std::vector<Arch>(a.begin() + 10, a.end()), std::vector<Arch>(b.begin() + 10, b.end()));
+}
+
+TEST(Tpe, BeatsRandomOnASeparableObjective) {
+  ToySpace space(6, 5);
+  const int seeds = 30, trials = 60;
+  double tpe_sum = 0, random_sum = 0;
+  for (int seed = 0; seed < seeds; ++seed) {
+    RecordingMutator m(space);
+    tpe_sum += best_of(run(*make("tpe", space, m, seed), trials, separable));
+    random_sum += best_of(run(*make("random", space, m, seed), trials, separable));
+  }
+  std::cout << "[ figures  ] mean best after " << trials << " trials over " << seeds
+            << " seeds: tpe " << tpe_sum / seeds << ", random " << random_sum / seeds << " (optimum 0)\n";
+  EXPECT_GT(tpe_sum / seeds, random_sum / seeds + 1.0);
+}
+
+TEST(Tpe, InvalidOptionsAreRefused) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  EXPECT_THROW(make("tpe", space, m, 0, {{"prior_weight", 0.0}}), nas::Error);
+  EXPECT_THROW(make("tpe", space, m, 0, {{"n_ei_candidates", 0}}), nas::PipelineError);
+}
+
+TEST(Tpe, WithoutDedupeItMayAskAgain) {
+  ToySpace space(2, 3);
+  RecordingMutator m(space);
+  auto asked = run(*make("tpe", space, m, 0, {{"dedupe", false}}), 60, separable);
+  EXPECT_EQ(asked.size(), 60u);
+  EXPECT_LE(distinct(asked).size(), 9u);
+}
+
+// A figure, not a test of speed: the strategy's own cost per query.
+TEST(Tpe, AskTellTimeAtAThousandTrials) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  auto s = make("tpe", space, m, 0);
+  const int n = 1000;
+  const auto start = std::chrono::steady_clock::now();
+  auto asked = run(*s, n, separable);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(asked.size(), static_cast<std::size_t>(n));
+  std::cout << "[ figures  ] tpe: " << n << " ask+tell on 6x5 in " << seconds * 1e3 << " ms, "
+            << seconds * 1e3 / n << " ms per ask+tell\n";
+}
+
+}  // namespace
