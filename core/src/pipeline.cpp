@@ -63,7 +63,7 @@ const std::vector<std::string> kCommonKeys = {"run", "seed", "device", "space", 
 const std::vector<std::string> kContextKeys = {"data", "init", "cache"};
 const std::vector<std::string> kSearchKeys = {"objective", "strategy", "budget", "repeats"};
 const std::vector<std::string> kCompareKeys = {"objective", "strategies", "budget", "repeats"};
-const std::vector<std::string> kScoreKeys = {"proxies", "archs", "sample", "on_error"};
+const std::vector<std::string> kScoreKeys = {"proxies", "archs", "sample", "on_error", "vote"};
 const std::vector<std::string> kCorrelateKeys = {"metric"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -245,8 +245,21 @@ json resolve_scoring(const json& raw, const Registry& reg, json out, bool correl
     throw PipelineError("/proxies", "expected a non-empty list of proxy names, e.g. [\"synflow\", \"jacov\"]");
   json proxies = json::array();
   const json& given = raw.at("proxies");
-  for (std::size_t i = 0; i < given.size(); ++i)
+  bool vote = false;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    if (given[i] == "vote") {  // a set-level score over other proxies, not a plugin (see votes.h)
+      vote = true;
+      continue;
+    }
     proxies.push_back(resolve_flat_plugin(given[i], reg, "proxy", "/proxies/" + std::to_string(i)));
+  }
+  if (vote) {
+    for (const char* needed : {"synflow", "jacov", "snip"})
+      if (std::none_of(proxies.begin(), proxies.end(), [&](const json& p) { return p.at("name") == needed; }))
+        throw PipelineError("/proxies", std::string("\"vote\" is the majority vote of synflow, jacov and snip; "
+                                                    "add \"") + needed + "\" to the list");
+    out["vote"] = {"synflow", "jacov", "snip"};
+  }
   out["proxies"] = proxies;
 
   if (raw.contains("archs") && raw.contains("sample"))

@@ -13,6 +13,7 @@
 
 #include "nas/data.h"
 #include "nas/errors.h"
+#include "nas/interrupt.h"
 #include "nas/plot.h"
 #include "nas/registry.h"
 #include "nas/run_dir.h"
@@ -21,6 +22,7 @@
 #include "nas/score_cache.h"
 #include "nas/scorer.h"
 #include "nas/stats.h"
+#include "nas/votes.h"
 
 namespace nas {
 
@@ -126,7 +128,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
   std::vector<json> rows;
   const auto start = std::chrono::steady_clock::now();
   auto last_report = start;
-  for (std::size_t k = 0; k < archs.size(); ++k) {
+  for (std::size_t k = 0; k < archs.size() && !stop_requested(); ++k) {
     const std::string arch_str = space->to_string(archs[k]);
     json line;
     if (auto it = done.find(arch_str); it != done.end()) {
@@ -196,53 +198,69 @@ json run_score(const json& resolved, const RunContext& ctx) {
     }
   }
 
+  // Set-level scores computed once every arch is scored.
+  std::vector<std::string> names;
+  for (const auto& p : proxies) names.push_back(p.name);
+  std::vector<std::vector<double>> voters;
+  if (resolved.contains("vote")) {
+    for (const auto& v : resolved.at("vote"))
+      voters.push_back(scores[std::find(names.begin(), names.end(), v.get<std::string>()) - names.begin()]);
+    names.push_back("vote");
+    scores.push_back(copeland_vote(voters));
+    seconds.emplace_back(archs.size(), 0.0);
+    nonfinite.push_back(0);
+    errors.push_back(0);
+  }
+  const std::size_t nc = names.size();
+
   // scores.csv: arch, index, one column per proxy, then seconds_<proxy>.
   std::ostringstream csv;
   csv << "arch,index";
-  for (const auto& p : proxies) csv << "," << p.name;
-  for (const auto& p : proxies) csv << ",seconds_" << p.name;
+  for (const auto& n : names) csv << "," << n;
+  for (const auto& n : names) csv << ",seconds_" << n;
   if (correlate) csv << "," << metric;
   csv << "\n";
   for (std::size_t k = 0; k < rows.size(); ++k) {
     csv << rows[k].at("arch").get<std::string>() << ",";
     if (rows[k].contains("index")) csv << rows[k].at("index").get<int64_t>();
-    for (std::size_t p = 0; p < np; ++p) csv << "," << format_double(scores[p][k]);
-    for (std::size_t p = 0; p < np; ++p) csv << "," << format_double(seconds[p][k]);
+    for (std::size_t p = 0; p < nc; ++p) csv << "," << format_double(scores[p][k]);
+    for (std::size_t p = 0; p < nc; ++p) csv << "," << format_double(seconds[p][k]);
     if (correlate) csv << "," << format_double(targets[k]);
     csv << "\n";
   }
   dir.write_text("scores.csv", csv.str());
 
   json summary = {{"run", resolved.at("run")},
-                  {"complete", true},
+                  {"complete", !stop_requested()},
                   {"space", resolved.at("space").at("name")},
-                  {"archs", archs.size()},
+                  {"archs", rows.size()},
                   {"data", data},
                   {"init", resolved.at("init")},
                   {"device", device.str()}};
   json per = json::object();
-  for (std::size_t p = 0; p < np; ++p)
-    per[proxies[p].name] = {{"nonfinite", nonfinite[p]}, {"errors", errors[p]},
+  for (std::size_t p = 0; p < nc; ++p)
+    per[names[p]] = {{"nonfinite", nonfinite[p]}, {"errors", errors[p]},
                             {"mean_seconds", finite_or_string(mean(seconds[p]))}};
   if (correlate) {
     summary["metric"] = metric;
     summary["benchmark_source"] = space->benchmark_source();
     std::ostringstream corr;
     corr << "proxy,spearman,kendall,n,nonfinite\n";
-    for (std::size_t p = 0; p < np; ++p) {
+    for (std::size_t p = 0; p < nc; ++p) {
       // Archs without a benchmark value cannot be ranked against it.
       std::vector<double> x, y;
       for (std::size_t k = 0; k < targets.size(); ++k)
         if (std::isfinite(targets[k])) x.push_back(scores[p][k]), y.push_back(targets[k]);
       const double rho = spearman(x, y), tau = kendall(x, y);
-      per[proxies[p].name]["spearman"] = finite_or_string(rho);
-      per[proxies[p].name]["kendall"] = finite_or_string(tau);
-      per[proxies[p].name]["n"] = x.size();
-      corr << proxies[p].name << "," << format_double(rho) << "," << format_double(tau) << "," << x.size() << ","
+      per[names[p]]["spearman"] = finite_or_string(rho);
+      per[names[p]]["kendall"] = finite_or_string(tau);
+      per[names[p]]["n"] = x.size();
+      if (names[p] == "vote") per["vote"]["pairwise_accuracy"] = finite_or_string(vote_pairwise_accuracy(voters, targets));
+      corr << names[p] << "," << format_double(rho) << "," << format_double(tau) << "," << x.size() << ","
            << nonfinite[p] << "\n";
-      ScatterPlot plot{"scatter_" + proxies[p].name, proxies[p].name + " vs " + metric + " (Spearman " +
+      ScatterPlot plot{"scatter_" + names[p], names[p] + " vs " + metric + " (Spearman " +
                                                            format_double(std::round(rho * 1000) / 1000) + ")",
-                       proxies[p].name, metric, x, y};
+                       names[p], metric, x, y};
       const std::string msg = write_scatter_plot(dir, plot);
       if (!msg.empty() && p == 0 && ctx.verbosity != Verbosity::Quiet) std::cerr << msg << "\n";
     }
