@@ -59,8 +59,9 @@ class Nb201Space : public nas::SearchSpace {
                            "benchmark dataset; sets the classes (10, 100, 120) and which columns are read")
             .choices({"cifar10", "cifar100", "imagenet16"}),
         nas::string_option("benchmark", "data",
-                           "\"data\": the tables shipped in data/ (data/README.md); a directory holding the "
-                           "same files; \"none\": no tabular benchmark"),
+                           "\"data\": the tables shipped in data/ (data/README.md); a directory holding "
+                           "the same files; \"none\": no metrics (the official index order is still read "
+                           "from data/ on first use of an index)"),
     };
   }
 

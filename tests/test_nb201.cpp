@@ -1,6 +1,7 @@
 // The nb201 space plugin, loaded as nasrun loads it: encoding and official
 // index order, the official network (parameter names, counts and FLOPs
-// against published tables), and the shipped tabular benchmark.
+// against published tables), and the shipped tabular benchmark. Suite names
+// start with a lower-case "nb201" so that `ctest -R nb201` selects them.
 #include <gtest/gtest.h>
 #include <torch/utils.h>
 
@@ -23,7 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kDataDir = std::string(NASRUN_SOURCE_DIR) + "/data";
-const std::string kBest = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|";
+const std::string kBest =
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|";
 const std::string kResNetLike =
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
 const std::string kAllNone = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
@@ -88,7 +90,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-TEST(Nb201Plugin, LoadsWithItsOptionsAndDimensions) {
+TEST(nb201Plugin, LoadsWithItsOptionsAndDimensions) {
   ASSERT_TRUE(registry().refusals().empty()) << registry().refusals().front();
   const nas::LoadedPlugin* plugin = registry().find("space", "nb201");
   ASSERT_NE(plugin, nullptr);
@@ -111,7 +113,7 @@ TEST(Nb201Plugin, LoadsWithItsOptionsAndDimensions) {
   EXPECT_EQ(space("imagenet16").num_classes(), 120);
 }
 
-TEST(Nb201Encoding, EveryArchRoundTripsThroughStringAndOfficialIndex) {
+TEST(nb201Encoding, EveryArchRoundTripsThroughStringAndOfficialIndex) {
   const nas::SearchSpace& s = space();
   ASSERT_EQ(s.size(), 15625);
   for (int64_t i = 0; i < 15625; ++i) {
@@ -127,7 +129,7 @@ TEST(Nb201Encoding, EveryArchRoundTripsThroughStringAndOfficialIndex) {
     EXPECT_NE(error_of([&] { s.arch_at(bad); }).find("out of range [0, 15625)"), std::string::npos);
 }
 
-TEST(Nb201Encoding, NaslibTuplesMatchTheirStringsOnAllRows) {
+TEST(nb201Encoding, NaslibTuplesMatchTheirStringsOnAllRows) {
   const nas::CsvTable table = nas::read_csv(kDataDir + "/nbsz_nb201_val_acc_and_zen_all.csv");
   const std::size_t tuple = table.column("naslib_tuple"), str = table.column("arch_str");
   const std::size_t index = table.column("nb201_index");
@@ -139,7 +141,7 @@ TEST(Nb201Encoding, NaslibTuplesMatchTheirStringsOnAllRows) {
   }
 }
 
-TEST(Nb201Encoding, MalformedStringsNameTheProblem) {
+TEST(nb201Encoding, MalformedStringsNameTheProblem) {
   const std::vector<std::pair<std::string, std::string>> cases{
       {"", "empty string"},
       {"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|", "expected 3 nodes separated by '+', got 2"},
@@ -167,7 +169,7 @@ TEST(Nb201Encoding, MalformedStringsNameTheProblem) {
   }
 }
 
-TEST(Nb201Network, PublishedParameterCounts) {
+TEST(nb201Network, PublishedParameterCounts) {
   const std::vector<std::pair<std::string, int64_t>> known{
       {kResNetLike, 1288506}, {kAllNone, 73306}, {kAllConv3x3, 1531546}};
   for (const auto& [text, params] : known) {
@@ -176,7 +178,7 @@ TEST(Nb201Network, PublishedParameterCounts) {
   }
 }
 
-TEST(Nb201Network, AllArchsHaveTheClosedFormParameterCount) {
+TEST(nb201Network, AllArchsHaveTheClosedFormParameterCount) {
   torch::NoGradGuard no_grad;
   const nas::SearchSpace& s = space();
   const auto start = std::chrono::steady_clock::now();
@@ -192,7 +194,7 @@ TEST(Nb201Network, AllArchsHaveTheClosedFormParameterCount) {
             << 1000 * seconds_since(start) / 15625 << " ms each)\n";
 }
 
-TEST(Nb201Network, ParameterNamesAreTheOfficialStateDictKeys) {
+TEST(nb201Network, ParameterNamesAreTheOfficialStateDictKeys) {
   auto net = space().build(space().parse(kResNetLike), {10});
   std::vector<std::string> names;
   for (const auto& p : net->named_parameters()) names.push_back(p.key());
@@ -204,15 +206,29 @@ TEST(Nb201Network, ParameterNamesAreTheOfficialStateDictKeys) {
   EXPECT_EQ(names.front(), "stem.0.weight");
   EXPECT_EQ(names.back(), "classifier.bias");
   const std::vector<std::string> in_order{
-      "stem.0.weight",       "stem.1.weight",       "stem.1.bias",         "cells.0.layers.0.op.1.weight",
-      "cells.0.layers.0.op.2.weight",                "cells.0.layers.0.op.2.bias",
-      "cells.0.layers.1.op.1.weight",                "cells.4.layers.5.op.2.bias",
-      "cells.5.conv_a.op.1.weight",                  "cells.5.conv_a.op.2.weight",
-      "cells.5.conv_a.op.2.bias",                    "cells.5.conv_b.op.1.weight",
-      "cells.5.conv_b.op.2.weight",                  "cells.5.conv_b.op.2.bias",
-      "cells.5.downsample.1.weight",                 "cells.6.layers.0.op.1.weight",
-      "cells.11.downsample.1.weight",                "cells.16.layers.5.op.2.bias",
-      "lastact.0.weight",    "lastact.0.bias",      "classifier.weight",   "classifier.bias"};
+      "stem.0.weight",
+      "stem.1.weight",
+      "stem.1.bias",
+      "cells.0.layers.0.op.1.weight",
+      "cells.0.layers.0.op.2.weight",
+      "cells.0.layers.0.op.2.bias",
+      "cells.0.layers.1.op.1.weight",
+      "cells.4.layers.5.op.2.bias",
+      "cells.5.conv_a.op.1.weight",
+      "cells.5.conv_a.op.2.weight",
+      "cells.5.conv_a.op.2.bias",
+      "cells.5.conv_b.op.1.weight",
+      "cells.5.conv_b.op.2.weight",
+      "cells.5.conv_b.op.2.bias",
+      "cells.5.downsample.1.weight",
+      "cells.6.layers.0.op.1.weight",
+      "cells.11.downsample.1.weight",
+      "cells.16.layers.5.op.2.bias",
+      "lastact.0.weight",
+      "lastact.0.bias",
+      "classifier.weight",
+      "classifier.bias",
+  };
   auto pos = names.begin();
   for (const auto& key : in_order) {
     pos = std::find(pos, names.end(), key);
@@ -242,7 +258,7 @@ TEST(Nb201Network, ParameterNamesAreTheOfficialStateDictKeys) {
   EXPECT_EQ(layers.back(), "classifier");
 }
 
-TEST(Nb201Network, ForwardShapesAndHooks) {
+TEST(nb201Network, ForwardShapesAndHooks) {
   auto net = space().build(space().parse(kResNetLike), {10});
   int relus = 0, layers = 0;
   std::vector<int64_t> feature_shape;
@@ -263,7 +279,7 @@ TEST(Nb201Network, ForwardShapesAndHooks) {
   EXPECT_EQ(net100->forward(torch::randn({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 100}));
 }
 
-TEST(Nb201Network, NoneEdgesMultiplyByZeroSoNanPropagates) {
+TEST(nb201Network, NoneEdgesMultiplyByZeroSoNanPropagates) {
   auto net = space().build(space().parse(kAllNone), {10});
   const torch::Tensor x = torch::full({1, 3, 32, 32}, std::nan(""));
   EXPECT_TRUE(net->forward(x).isnan().all().item<bool>());
@@ -272,7 +288,7 @@ TEST(Nb201Network, NoneEdgesMultiplyByZeroSoNanPropagates) {
 // Params and FLOPs of the built network against NAS-Bench-Suite-Zero's
 // tensorwatch figures. Every 40th row by default (237 rows);
 // NASRUN_NB201_TABLE_STRIDE=1 checks all 9,445.
-TEST(Nb201Network, ParamsAndFlopsMatchTheNbszTable) {
+TEST(nb201Network, ParamsAndFlopsMatchTheNbszTable) {
   const char* stride_env = std::getenv("NASRUN_NB201_TABLE_STRIDE");
   const std::size_t stride = stride_env ? std::stoul(stride_env) : 40;
   const nas::CsvTable table = nas::read_csv(kDataDir + "/nbsz_nb201_cifar10_zc_proxies.csv");
@@ -299,7 +315,7 @@ TEST(Nb201Network, ParamsAndFlopsMatchTheNbszTable) {
   EXPECT_GE(checked, 200);
 }
 
-TEST(Nb201Network, ClosedFormsHoldForCifar100AndImageNet16) {
+TEST(nb201Network, ClosedFormsHoldForCifar100AndImageNet16) {
   for (const auto& [dataset, resolution] : {std::pair<std::string, int>{"cifar100", 32}, {"imagenet16", 16}}) {
     const nas::SearchSpace& s = space(dataset);
     for (const std::string& text : {kBest, kAllNone, kAllConv3x3, s.to_string(s.arch_at(0))}) {
@@ -312,7 +328,7 @@ TEST(Nb201Network, ClosedFormsHoldForCifar100AndImageNet16) {
   }
 }
 
-TEST(Nb201Benchmark, LoadsFastAndAnswersQueries) {
+TEST(nb201Benchmark, LoadsFastAndAnswersQueries) {
   for (const std::string dataset : {"cifar10", "cifar100", "imagenet16"}) {
     const auto start = std::chrono::steady_clock::now();
     auto s = make_space({{"dataset", dataset}});
@@ -345,7 +361,7 @@ TEST(Nb201Benchmark, LoadsFastAndAnswersQueries) {
   EXPECT_NEAR(space().query(space().arch_at(0))->at("val_acc"), 81.9, 1e-9);
 }
 
-TEST(Nb201Benchmark, NoneLoadsNoMetricsButKeepsTheOfficialIndex) {
+TEST(nb201Benchmark, NoneLoadsNoMetricsButKeepsTheOfficialIndex) {
   auto s = make_space({{"benchmark", "none"}});
   EXPECT_TRUE(s->metrics().empty());
   EXPECT_FALSE(s->query(s->parse(kBest)).has_value());
@@ -353,7 +369,7 @@ TEST(Nb201Benchmark, NoneLoadsNoMetricsButKeepsTheOfficialIndex) {
   EXPECT_EQ(s->to_string(s->arch_at(6111)), kBest);
 }
 
-class Nb201BenchmarkErrors : public ::testing::Test {
+class nb201BenchmarkErrors : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("nb201_test_" + std::to_string(::getpid()));
@@ -367,19 +383,19 @@ class Nb201BenchmarkErrors : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(Nb201BenchmarkErrors, MissingDirectoryIsNamed) {
+TEST_F(nb201BenchmarkErrors, MissingDirectoryIsNamed) {
   const std::string msg = error_of([] { make_space({{"benchmark", "/nonexistent"}}); });
   EXPECT_NE(msg.find("/nonexistent: no such directory"), std::string::npos) << msg;
 }
 
-TEST_F(Nb201BenchmarkErrors, MissingFileIsNamed) {
+TEST_F(nb201BenchmarkErrors, MissingFileIsNamed) {
   copy("nb201_tss_test_acc_200ep.csv");
   const std::string msg = load_error();
   EXPECT_NE(msg.find((dir_ / "nbsz_nb201_val_acc_and_zen_all.csv").string() + ": cannot open"), std::string::npos)
       << msg;
 }
 
-TEST_F(Nb201BenchmarkErrors, MissingColumnIsNamed) {
+TEST_F(nb201BenchmarkErrors, MissingColumnIsNamed) {
   copy("nb201_tss_test_acc_200ep.csv");
   copy("freerea_nb201_cifar10_test_acc_traintime.txt");
   std::ifstream in(kDataDir + "/nbsz_nb201_val_acc_and_zen_all.csv");
@@ -396,7 +412,7 @@ TEST_F(Nb201BenchmarkErrors, MissingColumnIsNamed) {
       << msg;
 }
 
-TEST(Nb201Options, UnknownDatasetIsRefusedByTheSchema) {
+TEST(nb201Options, UnknownDatasetIsRefusedByTheSchema) {
   try {
     make_space({{"dataset", "cifar1000"}});
     FAIL() << "accepted dataset cifar1000";
