@@ -18,7 +18,8 @@ class RandomSearch : public Strategy {
  public:
   static OptionSchema options() { return {}; }
 
-  RandomSearch(const json& /*options*/, const PluginContext& ctx) : space_(require_space(ctx, "random")), rng_(ctx.seed) {}
+  RandomSearch(const json& /*options*/, const PluginContext& ctx)
+      : space_(require_space(ctx, "random")), rng_(ctx.seed) {}
 
   std::optional<Arch> ask() override {
     while (!warm_.empty()) {
