@@ -1,7 +1,9 @@
 // End to end: nasrun on real pipelines, checking what it leaves behind.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
+#include <iostream>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -191,6 +193,70 @@ TEST(Nasrun, ListShowsPluginsWithOptions) {
   r = nasrun("--list", d);
   EXPECT_NE(r.output.find("nb201"), std::string::npos);
   EXPECT_NE(r.output.find("dataset"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+// Runs nasrun under `timeout -s SIG <seconds>`; returns the exit code.
+int nasrun_killed_after(const std::string& args, const fs::path& cwd, const char* sig, double seconds) {
+  const std::string cmd = "cd '" + cwd.string() + "' && timeout --preserve-status -s " + sig + " " + std::to_string(seconds) + " '" +
+                          NASRUN_EXE + "' " + args + " > /dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  return WEXITSTATUS(status);
+}
+
+json long_search() { return random_search(4000, 8); }
+
+TEST(Nasrun, SurvivesRepeatedKillNineAndResumesExactly) {
+  const fs::path d = temp_dir("kill");
+  write_json(d / "p.json", long_search());
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(nasrun("p.json --output full --quiet", d).code, 0);
+  const double full_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  // Kill at seeded random points in the second half of the run's length
+  // (the first is mostly process start-up), resuming each time; then let
+  // it finish.
+  uint64_t x = 12345;
+  int kills = 0;
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const double at = full_seconds * (0.5 + 0.5 * static_cast<double>(x >> 40) / static_cast<double>(1ull << 24));
+    const int code = nasrun_killed_after("p.json --output cut --resume --quiet", d, "KILL", at);
+    if (code == 0) break;
+    EXPECT_EQ(code, 128 + 9);
+    ++kills;
+  }
+  const Result last = nasrun("p.json --output cut --resume --quiet", d);
+  ASSERT_EQ(last.code, 0) << last.output;
+  std::cout << "[ kill -9 ] " << kills << " kills at random points, then resumed; run length " << full_seconds
+            << " s\n";
+  EXPECT_GE(kills, 1);
+  EXPECT_EQ(without_times(read_lines(d / "full/evaluations.jsonl")), without_times(read_lines(d / "cut/evaluations.jsonl")));
+  json a = read_json(d / "full/summary.json"), b = read_json(d / "cut/summary.json");
+  a.erase("wall_seconds");
+  b.erase("wall_seconds");
+  EXPECT_EQ(a, b);
+}
+
+TEST(Nasrun, InterruptWritesAPartialSummaryAndSaysHowToResume) {
+  const fs::path d = temp_dir("sigint");
+  write_json(d / "p.json", long_search());
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(nasrun("p.json --output full --quiet", d).code, 0);
+  const double full_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // SIGINT late enough for the run to have started, early enough to land mid-run.
+  const int code = nasrun_killed_after("p.json --output run", d, "INT", 0.5 * full_seconds);
+  if (code == 0) GTEST_SKIP() << "the run finished before the signal";
+  EXPECT_EQ(code, 130);
+  ASSERT_TRUE(fs::exists(d / "run/summary.json")) << "no partial summary";
+  const json s = read_json(d / "run/summary.json");
+  EXPECT_EQ(s["complete"], false);
+  const Result r = nasrun("p.json --output run --resume --quiet", d);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(read_json(d / "run/summary.json")["complete"], true);
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ TEST(Pipeline, JsonSyntaxErrorGivesLineAndColumn) {
     nas::parse_json_text("{\n  \"seed\": 0,\n  \"run\" \"search\"\n}", "bad.json");
     FAIL();
   } catch (const nas::Error& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("bad.json:3:9: invalid JSON", 0), 0u) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("bad.json:3:16: invalid JSON", 0), 0u) << e.what();
   }
 }
 

@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "nas/errors.h"
+#include "nas/interrupt.h"
 #include "nas/pipeline.h"
 #include "nas/registry.h"
 #include "nas/run_dir.h"
@@ -45,6 +47,13 @@ void print_list(const nas::Registry& reg, bool as_json) {
   for (const auto& r : reg.refusals()) std::cout << "refused: " << r << "\n";
 }
 
+std::string fixed2(const json& v) {
+  if (!v.is_number()) return v.is_string() ? v.get<std::string>() : v.dump();
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(2) << v.get<double>();
+  return os.str();
+}
+
 void print_result(const json& summary, const std::string& dir) {
   std::cout << "results: " << dir << "\n";
   if (summary.at("run") == "search") {
@@ -56,15 +65,16 @@ void print_result(const json& summary, const std::string& dir) {
         best = &r;
     if (best)
       std::cout << "best architecture (repeat " << best->at("repeat") << "): " << best->at("best_arch").get<std::string>()
-                << "\n  val_acc " << best->at("best_val_acc") << "  test_acc " << best->at("best_test_acc") << "\n";
+                << "\n  val_acc " << fixed2(best->at("best_val_acc")) << "  test_acc " << fixed2(best->at("best_test_acc"))
+                << "\n";
     std::cout << "over " << summary.at("repeats").size() << " repeats: mean best test_acc "
-              << summary.at("mean_best_test_acc") << " (sd " << summary.at("std_best_test_acc") << ")\n";
+              << fixed2(summary.at("mean_best_test_acc")) << " (sd " << fixed2(summary.at("std_best_test_acc")) << ")\n";
   } else if (summary.at("run") == "compare") {
     std::cout << "mean final test_acc over " << summary.at("strategies").begin()->at("repeats").size()
               << " repeats:\n";
     for (auto it = summary.at("strategies").begin(); it != summary.at("strategies").end(); ++it)
-      std::cout << "  " << std::left << std::setw(34) << it.key() << " " << it->at("mean_final_test_acc") << " (sd "
-                << it->at("std_final_test_acc") << ")\n";
+      std::cout << "  " << std::left << std::setw(34) << it.key() << " " << fixed2(it->at("mean_final_test_acc"))
+                << " (sd " << fixed2(it->at("std_final_test_acc")) << ")\n";
   } else {
     for (auto it = summary.at("proxies").begin(); it != summary.at("proxies").end(); ++it) {
       std::cout << "  " << std::left << std::setw(12) << it.key();
@@ -78,6 +88,7 @@ void print_result(const json& summary, const std::string& dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nas::install_interrupt_handlers();
   po::options_description opts("nasrun options");
   std::vector<std::string> plugin_paths;
   std::string output, device, resume_dir;
@@ -139,6 +150,12 @@ int main(int argc, char** argv) {
     nas::RunDir dir(resolved.at("output"), resolved, resume, vm.count("overwrite") > 0);
     nas::RunContext ctx{&registry, &dir, verbosity};
     const json summary = nas::run_pipeline(resolved, ctx);
+    if (!summary.value("complete", true)) {
+      std::cerr << "nasrun: interrupted; what was evaluated is in " << dir.path()
+                << " (summary marked incomplete). Continue with: nasrun " << pipeline_file << " --output "
+                << dir.path() << " --resume\n";
+      return 130;
+    }
     print_result(summary, dir.path());
     return 0;
   } catch (const nas::PipelineError& e) {

@@ -62,9 +62,9 @@ static json check_value(const OptionSpec& spec, const json& v, const std::string
         fail("expected an integer, got " + type_name_of(v));
       }
       const long long x = v.get<long long>();
+      auto bound = [](double b) { return std::isfinite(b) ? std::to_string(static_cast<long long>(b)) : json(b).dump(); };
       if (x < spec.min || x > spec.max)
-        fail("must be in [" + json(spec.min).dump() + ", " + json(spec.max).dump() + "], got " +
-             std::to_string(x));
+        fail("must be in [" + bound(spec.min) + ", " + bound(spec.max) + "], got " + std::to_string(x));
       return x;
     }
     case OptionType::Double: {

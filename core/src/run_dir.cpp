@@ -12,6 +12,7 @@ namespace nas {
 namespace fs = std::filesystem;
 
 std::string first_difference(const json& a, const json& b, const std::string& path) {
+  if (a.is_number() && b.is_number()) return a == b ? "" : (path.empty() ? "/" : path);
   if (a.type() != b.type()) return path.empty() ? "/" : path;
   if (a.is_object()) {
     for (auto it = a.begin(); it != a.end(); ++it) {

@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "nas/errors.h"
+#include "nas/interrupt.h"
 #include "nas/plot.h"
 #include "nas/proxy_source.h"
 #include "nas/registry.h"
@@ -32,8 +33,10 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Give up on a strategy that keeps proposing archs it has already seen.
-constexpr int kMaxConsecutiveRepeats = 100000;
+// A strategy that keeps proposing archs it has already seen (a converged
+// evolution whose every neighbour is known) has stalled: its unit ends
+// there, marked "stalled", rather than spinning forever.
+constexpr int kMaxConsecutiveRepeats = 10000;
 
 class RandomNeighbourMutator : public Mutator {
  public:
@@ -244,10 +247,11 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   std::unordered_map<std::string, double> seen;
   int64_t queries = 0, free_repeats = 0;
   int consecutive_repeats = 0;
+  bool stalled = false;
   double best = kNaN, best_test = kNaN, sim_time = 0;
   json best_line;
   UnitResult result;
-  while (queries < max_queries && sim_time < max_seconds) {
+  while (queries < max_queries && sim_time < max_seconds && !stop_requested()) {
     const auto proposal_arch = strategy->ask();
     if (!proposal_arch) break;
     const Arch& arch = *proposal_arch;
@@ -255,9 +259,13 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     if (auto it = seen.find(id); it != seen.end()) {
       strategy->tell(arch, it->second);
       ++free_repeats;
-      if (++consecutive_repeats > kMaxConsecutiveRepeats)
-        throw Error("strategy '" + strategy_name + "' proposed " + std::to_string(kMaxConsecutiveRepeats) +
-                    " already-evaluated archs in a row; stopping");
+      if (++consecutive_repeats >= kMaxConsecutiveRepeats) {
+        stalled = true;
+        if (ctx_.verbosity != Verbosity::Quiet)
+          std::cerr << "strategy '" << strategy_name << "' proposed " << kMaxConsecutiveRepeats
+                    << " already-evaluated archs in a row after " << queries << " queries; ending this repeat\n";
+        break;
+      }
       continue;
     }
     consecutive_repeats = 0;
@@ -302,6 +310,7 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   unit["queries"] = queries;
   unit["simulated_seconds"] = sim_time;
   unit["repeated_proposals"] = free_repeats;
+  if (stalled) unit["stalled"] = true;
   result.summary = unit;
   if (ctx_.verbosity != Verbosity::Quiet)
     std::cerr << (labelled ? entry.label + " " : "") << "repeat " << repeat + 1 << "/"
@@ -392,7 +401,7 @@ json run_search(const json& resolved, const RunContext& ctx) {
   csv << "label,seed,query,best_objective,best_test_acc,simulated_seconds\n";
   for (std::size_t s = 0; s < entries.size(); ++s) {
     json units = json::array();
-    for (int r = 0; r < repeats; ++r) {
+    for (int r = 0; r < repeats && !stop_requested(); ++r) {
       UnitResult u = runner.run_unit(entries[s], r, compare);
       for (std::size_t i = 0; i < u.curve.size(); ++i)
         csv << entries[s].label << "," << u.summary.at("seed") << "," << i + 1 << ","
@@ -411,7 +420,7 @@ json run_search(const json& resolved, const RunContext& ctx) {
     return v;
   };
   json summary = {{"run", resolved.at("run")},
-                  {"complete", true},
+                  {"complete", !stop_requested()},
                   {"space", resolved.at("space").at("name")},
                   {"objective", resolved.at("objective")},
                   {"objective_source", runner.objective_description()},
