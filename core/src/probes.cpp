@@ -1,24 +1,318 @@
-// STUB: replaced by the proxies work.
+// The per-(network, batch) probe context. The reference code (zero-cost-nas,
+// NASLib) runs every proxy on its own deep copy with its own passes; here the
+// probes declared together share one train-mode forward:
+//
+//   loss backward      dL/dW and dL/d(conv/linear outputs)   (create_graph when H·g is planned)
+//   logits backward    d(sum of logits)/d(inputs)
+//   z backward         H·g, z = sum_l <g_l, dL/dW_l>         (grasp's second pass)
+//
+// The forward values are those of separate passes (same train-mode network,
+// same batch); the fixtures README measured that deriving g and H·g from one
+// create-graph pass moves plain and grasp only well inside their tolerance.
 #include "nas/probes.h"
 
 #include <ATen/ATen.h>
+#include <torch/autograd.h>
+
+#include <optional>
 
 #include "nas/errors.h"
+#include "nas/init.h"
 #include "nas/network.h"
 
 namespace nas {
+
+namespace {
+
+/// Probes recorded by the shared forward.
+constexpr ProbeSet kForwardProbes = kWeightGrads | kHessianGrad | kLayerActivations | kInputJacobian | kReluCodes;
+
+/// Installs `hooks` on `net` for one scope.
+class HooksScope {
+ public:
+  HooksScope(Network& net, ForwardHooks hooks) : net_(net), saved_(std::move(net.hooks)) {
+    net_.hooks = std::move(hooks);
+  }
+  ~HooksScope() { net_.hooks = std::move(saved_); }
+
+ private:
+  Network& net_;
+  ForwardHooks saved_;
+};
+
+/// A train-mode forward updates the BatchNorm running statistics; the
+/// reference does that on a throw-away copy, so the shared forward puts the
+/// buffers back.
+class BuffersScope {
+ public:
+  explicit BuffersScope(Network& net) {
+    at::NoGradGuard no_grad;
+    for (auto& b : net.buffers()) saved_.emplace_back(b, b.clone());
+  }
+  ~BuffersScope() {
+    at::NoGradGuard no_grad;
+    for (auto& [buffer, value] : saved_) buffer.copy_(value);
+  }
+
+ private:
+  std::vector<std::pair<at::Tensor, at::Tensor>> saved_;
+};
+
+/// Restores train/eval mode on leaving the scope.
+class TrainingScope {
+ public:
+  TrainingScope(Network& net, bool training) : net_(net), was_training_(net.is_training()) { net_.train(training); }
+  ~TrainingScope() { net_.train(was_training_); }
+
+ private:
+  Network& net_;
+  bool was_training_;
+};
+
+c10::Device device_of(Network& net) {
+  for (const auto& p : net.parameters()) return p.device();
+  for (const auto& b : net.buffers()) return b.device();
+  return c10::Device(c10::kCPU);
+}
+
+/// Copies every parameter and buffer of `from` into `to`, by name.
+void copy_state(Network& from, Network& to) {
+  at::NoGradGuard no_grad;
+  auto copy_dict = [](const auto& source, auto target, const char* what) {
+    for (auto& item : target) {
+      const at::Tensor* value = source.find(item.key());
+      if (!value) throw Error(std::string("copy: rebuilt network has ") + what + " '" + item.key() + "' that the original lacks");
+      item.value().copy_(*value);
+    }
+  };
+  copy_dict(from.named_parameters(), to.named_parameters(), "parameter");
+  copy_dict(from.named_buffers(), to.named_buffers(), "buffer");
+}
+
+std::vector<at::Tensor> weights_of(const std::vector<Layer>& layers) {
+  std::vector<at::Tensor> w;
+  for (const auto& l : layers) w.push_back(l.weight);
+  return w;
+}
+
+/// autograd::grad with allow_unused: an unused tensor's gradient is zero, as
+/// the reference's `if grad is not None ... else zeros_like` reads it.
+std::vector<at::Tensor> gradients(const at::Tensor& root, const std::vector<at::Tensor>& wrt, bool retain_graph,
+                                  bool create_graph = false) {
+  auto g = torch::autograd::grad({root}, wrt, {}, retain_graph, create_graph, /*allow_unused=*/true);
+  for (std::size_t i = 0; i < g.size(); ++i)
+    if (!g[i].defined()) g[i] = at::zeros_like(wrt[i]);
+  return g;
+}
+
+std::vector<at::Tensor> detached(std::vector<at::Tensor> v) {
+  for (auto& t : v) t = t.detach();
+  return v;
+}
+
+}  // namespace
+
+std::vector<Layer> network_layers(Network& net) {
+  std::vector<Layer> layers;
+  for (auto& item : net.named_modules(/*name_prefix=*/"", /*include_self=*/false)) {
+    torch::nn::Module* m = item.value().get();
+    const bool is_conv = dynamic_cast<torch::nn::Conv2dImpl*>(m) != nullptr;
+    if (!is_conv && !dynamic_cast<torch::nn::LinearImpl*>(m)) continue;
+    const std::string prefix = item.key() + ".";
+    layers.push_back({prefix + "weight", m, m->named_parameters(/*recurse=*/false)["weight"], is_conv});
+  }
+  return layers;
+}
+
 struct Probes::State {
   std::shared_ptr<Network> net;
   Batch batch;
   std::function<std::shared_ptr<Network>()> rebuild;
   InitSpec init;
+  c10::Device device;
+
+  ProbeSet planned = kNoProbe;
+  ProbeSet recorded = kNoProbe;  // forward probes already computed
+  std::optional<std::vector<Layer>> layers;
+  std::vector<at::Tensor> weight_grads, hessian_grad;
+  std::vector<Activation> activations;
+  at::Tensor jacobian;
+  std::vector<at::Tensor> relu_codes;
+  std::optional<std::vector<at::Tensor>> synflow[2];  // [batchnorm]
+  std::optional<double> flops;
+
+  const std::vector<Layer>& net_layers() {
+    if (!layers) layers = network_layers(*net);
+    return *layers;
+  }
+  /// Runs one forward recording `wanted` and every planned probe not yet
+  /// recorded.
+  void record(ProbeSet wanted);
+  /// [1, C, H, W]: the single-image shape of synflow and FLOPs.
+  std::vector<int64_t> single_input_shape() const {
+    auto shape = batch.inputs.sizes().vec();
+    shape[0] = 1;
+    return shape;
+  }
 };
+
+void Probes::State::record(ProbeSet wanted) {
+  wanted = (wanted | planned) & kForwardProbes & ~recorded;
+  const bool hessian = wanted & kHessianGrad;
+  const bool loss_grads = hessian || (wanted & (kWeightGrads | kLayerActivations));
+  const bool jacobian_wanted = wanted & kInputJacobian;
+  const bool activations_wanted = wanted & kLayerActivations;
+  if (loss_grads && !batch.labelled())
+    throw Error("the loss-gradient probes need labelled data, and this batch has no targets");
+
+  BuffersScope keep_buffers(*net);
+  at::AutoGradMode grad_mode(loss_grads || jacobian_wanted);
+  at::Tensor inputs = batch.inputs;
+  if (jacobian_wanted) inputs = inputs.detach().requires_grad_(true);
+
+  ForwardHooks hooks;
+  std::vector<at::Tensor> outputs;
+  std::vector<torch::nn::Module*> output_modules;
+  if (activations_wanted)
+    hooks.layer_output = [&](torch::nn::Module& m, const at::Tensor& y) {
+      outputs.push_back(y);
+      output_modules.push_back(&m);
+      return y;
+    };
+  if (wanted & kReluCodes)
+    hooks.relu_input = [this](const at::Tensor& x) { relu_codes.push_back((x.detach() > 0).flatten(1)); };
+  at::Tensor logits;
+  {
+    HooksScope scope(*net, std::move(hooks));
+    logits = net->forward(inputs);
+  }
+
+  if (loss_grads) {
+    const std::vector<at::Tensor> weights = weights_of(net_layers());
+    std::vector<at::Tensor> wrt = weights;
+    wrt.insert(wrt.end(), outputs.begin(), outputs.end());
+    const at::Tensor loss = at::cross_entropy_loss(logits, batch.targets);
+    // grasp's pass 2 differentiates dL/dW again, so keep its graph.
+    std::vector<at::Tensor> g = gradients(loss, wrt, /*retain_graph=*/jacobian_wanted || hessian, /*create_graph=*/hessian);
+    // Weight grads read earlier stay as they were: every proxy sees one g.
+    if (!(recorded & kWeightGrads)) weight_grads = detached({g.begin(), g.begin() + weights.size()});
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+      activations.push_back({outputs[i].detach(), g[weights.size() + i].detach(), output_modules[i]});
+    if (jacobian_wanted) jacobian = gradients(logits.sum(), {inputs}, /*retain_graph=*/hessian)[0].flatten(1);
+    if (hessian) {
+      // zero-cost-nas grasp: z = sum_l sum(g_l.data * grad_f_l), Hg = dz/dW.
+      at::Tensor z = at::zeros({}, logits.options());
+      for (std::size_t l = 0; l < weights.size(); ++l) z = z + (weight_grads[l] * g[l]).sum();
+      if (z.requires_grad()) {
+        hessian_grad = detached(gradients(z, weights, /*retain_graph=*/false));
+      } else {  // no weight reaches the loss twice (e.g. only 'none' edges)
+        hessian_grad.clear();
+        for (const auto& w : weights) hessian_grad.push_back(at::zeros_like(w).detach());
+      }
+    }
+    recorded |= kWeightGrads;
+  } else if (jacobian_wanted) {
+    jacobian = gradients(logits.sum(), {inputs}, /*retain_graph=*/false)[0].flatten(1);
+  }
+  recorded |= wanted;
+}
+
 Probes::Probes(std::shared_ptr<Network> net, Batch batch, std::function<std::shared_ptr<Network>()> rebuild,
                InitSpec init)
-    : s_(new State{std::move(net), std::move(batch), std::move(rebuild), std::move(init)}) {}
+    : s_(new State{net, std::move(batch), std::move(rebuild), std::move(init), device_of(*net)}) {
+  s_->batch.inputs = s_->batch.inputs.to(s_->device);
+  if (s_->batch.labelled()) s_->batch.targets = s_->batch.targets.to(s_->device);
+}
+
 Probes::~Probes() = default;
-void Probes::plan(ProbeSet) {}
+
+void Probes::plan(ProbeSet needs) { s_->planned |= needs; }
 Network& Probes::network() { return *s_->net; }
 const Batch& Probes::batch() const { return s_->batch; }
 const InitSpec& Probes::init() const { return s_->init; }
+const std::vector<Layer>& Probes::layers() { return s_->net_layers(); }
+
+const std::vector<at::Tensor>& Probes::weight_grads() {
+  if (!(s_->recorded & kWeightGrads)) s_->record(kWeightGrads);
+  return s_->weight_grads;
+}
+
+const std::vector<at::Tensor>& Probes::hessian_grad() {
+  if (!(s_->recorded & kHessianGrad)) s_->record(kHessianGrad);
+  return s_->hessian_grad;
+}
+
+const std::vector<Probes::Activation>& Probes::layer_activations() {
+  if (!(s_->recorded & kLayerActivations)) s_->record(kLayerActivations);
+  return s_->activations;
+}
+
+const at::Tensor& Probes::input_jacobian() {
+  if (!(s_->recorded & kInputJacobian)) s_->record(kInputJacobian);
+  return s_->jacobian;
+}
+
+const std::vector<at::Tensor>& Probes::relu_codes() {
+  if (!(s_->recorded & kReluCodes)) s_->record(kReluCodes);
+  return s_->relu_codes;
+}
+
+const std::vector<at::Tensor>& Probes::synflow_products(bool batchnorm) {
+  auto& memo = s_->synflow[batchnorm];
+  if (memo) return *memo;
+  // zero-cost-nas synflow: abs() of every state-dict tensor, net.double(),
+  // input ones(1, C, H, W), R = sum(logits), per layer W * dR/dW.
+  auto copy = s_->rebuild();
+  copy->to(at::kDouble);
+  copy_state(*s_->net, *copy);
+  {
+    at::NoGradGuard no_grad;
+    for (auto& p : copy->parameters()) p.abs_();
+    for (auto& b : copy->buffers()) b.abs_();
+  }
+  copy->train();
+  ForwardHooks hooks;
+  hooks.batchnorm = batchnorm;
+  HooksScope scope(*copy, std::move(hooks));
+  at::AutoGradMode grad_mode(true);
+  const at::Tensor r = copy->forward(at::ones(s_->single_input_shape(), at::dtype(at::kDouble).device(s_->device))).sum();
+  const std::vector<at::Tensor> weights = weights_of(network_layers(*copy));
+  std::vector<at::Tensor> grads = gradients(r, weights, /*retain_graph=*/false);
+  for (std::size_t l = 0; l < weights.size(); ++l) grads[l] = (weights[l].detach() * grads[l]).detach();
+  memo = std::move(grads);
+  return *memo;
+}
+
+std::shared_ptr<Network> Probes::copy() {
+  auto fresh = s_->rebuild();
+  copy_state(*s_->net, *fresh);
+  return fresh;
+}
+
+at::Tensor Probes::normal(const std::string& name, at::IntArrayRef shape) {
+  return hash_gaussian(name, s_->init.seed, shape).to(s_->device);
+}
+
+double Probes::params_millions() {
+  int64_t count = 0;
+  for (const auto& p : s_->net->parameters()) count += p.numel();
+  return static_cast<double>(count) / 1e6;
+}
+
+double Probes::flops_millions() {
+  if (!s_->flops) {
+    // tensorwatch counts an eval-mode forward of one image; eval-mode
+    // BatchNorm only reads its buffers, so the network itself serves.
+    double flops = 0;
+    at::NoGradGuard no_grad;
+    TrainingScope eval(*s_->net, /*training=*/false);
+    ForwardHooks hooks;
+    hooks.flops = &flops;
+    HooksScope scope(*s_->net, std::move(hooks));
+    s_->net->forward(at::zeros(s_->single_input_shape(), s_->batch.inputs.options()));
+    s_->flops = flops / 1e6;
+  }
+  return *s_->flops;
+}
+
 }  // namespace nas

@@ -39,6 +39,10 @@ struct Layer {
   bool is_conv = false;
 };
 
+/// Every Conv2d and Linear of `net` in named_modules() order (weights only):
+/// the "layers" every proxy definition sums over.
+std::vector<Layer> network_layers(Network& net);
+
 /// How weights (and zen's Gaussians) are drawn; see nas/init.h.
 struct InitSpec {
   std::string kind = "torch";  // "torch": LibTorch's own init; "hash": the fixtures' hash
@@ -48,19 +52,25 @@ struct InitSpec {
 class Probes {
  public:
   /// `net` is in train mode on its device; `rebuild` makes a fresh network
-  /// of the same arch (weights are copied in by copy()).
+  /// of the same arch on that device (weights are copied in by copy()). The
+  /// batch is moved to the network's device. No probe changes `net`: the
+  /// shared forward restores the BatchNorm running statistics it updates.
   Probes(std::shared_ptr<Network> net, Batch batch, std::function<std::shared_ptr<Network>()> rebuild,
          InitSpec init);
   ~Probes();
   Probes(const Probes&) = delete;
   Probes& operator=(const Probes&) = delete;
 
-  /// Declares the probes that will be read, so one pass can record them all.
+  /// Declares the probes that will be read, so one pass can record them all:
+  /// the first request of any of weight grads, H·g, layer activations, input
+  /// Jacobian or ReLU codes records every planned one from one forward.
   void plan(ProbeSet needs);
 
   Network& network();
   const Batch& batch() const;
   const InitSpec& init() const;
+
+  /// Every Conv2d/Linear of network(), as network_layers().
   const std::vector<Layer>& layers();
 
   /// dL/dW per layer (L = mean cross-entropy), detached.
@@ -79,6 +89,7 @@ class Probes {
   /// J[n] = d(sum_c logits[n, c]) / d(inputs[n]), flattened: [N, C*H*W].
   const at::Tensor& input_jacobian();
   /// Per ReLU call, in execution order: (input > 0) as [N, features] bool.
+  /// Recorded with the shared train-mode forward (batch statistics).
   const std::vector<at::Tensor>& relu_codes();
 
   /// Synflow: on a float64 copy whose state tensors are all abs'ed, with

@@ -1,0 +1,29 @@
+// snip (zero-cost-nas): the gradient of the loss w.r.t. a ones mask on each
+// conv/linear weight, i.e. W * dL/dW; score = sum of its magnitudes.
+#include <ATen/ATen.h>
+
+#include "nas/plugin.h"
+#include "nas/probes.h"
+#include "proxy_math.h"
+
+namespace {
+
+class Snip : public nas::Proxy {
+ public:
+  Snip(const nas::json&, const nas::PluginContext&) {}
+  static nas::OptionSchema options() { return {}; }
+  nas::ProbeSet needs() const override { return nas::kLabels | nas::kWeightGrads; }
+
+  double score(nas::Probes& probes) override {
+    at::NoGradGuard no_grad;
+    const auto& layers = probes.layers();
+    const auto& grads = probes.weight_grads();
+    std::vector<at::Tensor> sums;
+    for (std::size_t l = 0; l < layers.size(); ++l) sums.push_back((layers[l].weight * grads[l]).abs().sum());
+    return nas_proxies::sum_layers(sums);
+  }
+};
+
+}  // namespace
+
+NAS_PLUGIN(proxy, "snip", Snip, "1.0", "sum over conv/linear weights of |W * dL/dW| (zero-cost-nas snip)")

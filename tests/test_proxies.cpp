@@ -1,0 +1,221 @@
+// THE acceptance test of the proxies: every proxy on every case of
+// tests/data/nb201_proxies.json (the reference code's scores on the hash
+// initialisation and hash batch) within the fixtures README's tolerances,
+// with one Probes context shared by all proxies of a case, as the scorer
+// does. Also: no proxy changes the network, and sharing the probes gives the
+// values of a fresh context per proxy. Timings are printed, not asserted.
+#include <gtest/gtest.h>
+
+#include <ATen/ATen.h>
+#include <torch/cuda.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <map>
+
+#include "nas/init.h"
+#include "nas/network.h"
+#include "nas/probes.h"
+#include "nas/registry.h"
+#include "nas/scorer.h"
+
+namespace {
+
+const nas::json& fixtures() {
+  static const nas::json j = [] {
+    std::ifstream in(std::string(NASRUN_TEST_DIR) + "/data/nb201_proxies.json");
+    return nas::json::parse(in);
+  }();
+  return j;
+}
+
+const nas::json& fixture_case(int i) { return fixtures().at("cases").at(i); }
+int case_count() { return static_cast<int>(fixtures().at("cases").size()); }
+
+/// The nb201 space and every proxy of the fixtures, loaded once.
+struct Plugins {
+  nas::Registry registry;
+  std::shared_ptr<nas::SearchSpace> space;
+  std::vector<std::pair<std::string, std::shared_ptr<nas::Proxy>>> proxies;  // fixture order
+  nas::ProbeSet needs = nas::kNoProbe;
+
+  Plugins() {
+    registry.scan({NASRUN_PLUGIN_DIR});
+    const nas::PluginContext ctx;
+    space = registry.make_space("nb201", {{"benchmark", "none"}}, ctx, "/space");
+    for (const auto& item : fixture_case(0).at("scores").items()) {
+      proxies.emplace_back(item.key(), registry.make_proxy(item.key(), nas::json::object(), ctx, "/proxies/0"));
+      needs |= proxies.back().second->needs();
+    }
+  }
+};
+
+Plugins& plugins() {
+  static Plugins p;
+  return p;
+}
+
+/// One fixture case on one device: the hash-initialised network and batch.
+struct Scene {
+  std::shared_ptr<nas::Network> net;
+  std::function<std::shared_ptr<nas::Network>()> rebuild;
+  nas::Batch batch;
+
+  Scene(const std::string& arch_text, c10::Device device) {
+    const nas::Arch arch = plugins().space->parse(arch_text);
+    rebuild = [arch, device] {
+      auto n = plugins().space->build(arch, {10});
+      n->to(device);
+      n->train();
+      return n;
+    };
+    net = plugins().space->build(arch, {10});
+    nas::hash_init(*net, 0);
+    net->to(device);
+    net->train();
+    batch.inputs = nas::hash_symmetric("input", 0, {64, 3, 32, 32}, 1.0);
+    batch.targets = at::arange(64, at::kLong).remainder(10);
+    batch.num_classes = 10;
+  }
+
+  std::unique_ptr<nas::Probes> probes(nas::ProbeSet plan) const {
+    auto p = std::make_unique<nas::Probes>(net, batch, rebuild, nas::InitSpec{"hash", 0});
+    p->plan(plan);
+    return p;
+  }
+
+  /// Every parameter and buffer, copied.
+  std::map<std::string, at::Tensor> state() const {
+    std::map<std::string, at::Tensor> s;
+    for (const auto& p : net->named_parameters()) s[p.key()] = p.value().detach().clone();
+    for (const auto& b : net->named_buffers()) s[b.key()] = b.value().clone();
+    return s;
+  }
+};
+
+/// Empty when `ours` matches the case's reference score for `proxy`, else
+/// why not. Tolerances: shared/fixtures/README.md, "Tolerances".
+std::string mismatch(const nas::json& c, const std::string& proxy, double ours) {
+  const nas::json& ref = c.at("scores").at(proxy);
+  std::ostringstream why;
+  why << std::setprecision(17);
+  if (ref.is_null()) {
+    const std::string kind = c.at("nonfinite").at(proxy);
+    const bool same = kind == "nan" ? std::isnan(ours) : std::isinf(ours) && (ours > 0) == (kind == "inf");
+    if (!same) why << "reference " << kind << ", ours " << ours;
+    return why.str();
+  }
+  const double r = ref.get<double>();
+  if (proxy == "params" || proxy == "flops") {
+    if (ours != r) why << "reference " << r << ", ours " << ours << " (exact match required)";
+    return why.str();
+  }
+  double tol = 1e-4, scale = std::abs(r);
+  if (proxy == "plain" || proxy == "grasp") tol = 1e-5, scale = c.at("scale").at(proxy).get<double>();
+  if (proxy == "jacov" || proxy == "epe_nas" || proxy == "nwot") tol = 1e-3;
+  if (!(std::abs(ours - r) <= tol * scale))
+    why << "reference " << r << ", ours " << ours << ": |diff| / scale = " << std::abs(ours - r) / scale
+        << " > " << tol;
+  return why.str();
+}
+
+/// NB201 arch string -> a readable test name, e.g. "07_c3_sk_c1_no_no_no".
+std::string case_name(int i) {
+  static const std::map<std::string, std::string> shortname{{"none", "no"},         {"skip_connect", "sk"},
+                                                            {"nor_conv_1x1", "c1"}, {"nor_conv_3x3", "c3"},
+                                                            {"avg_pool_3x3", "ap"}};
+  const std::string arch = fixture_case(i).at("arch");
+  std::ostringstream name;
+  name << std::setw(2) << std::setfill('0') << i;
+  for (std::size_t tilde = arch.find('~'); tilde != std::string::npos; tilde = arch.find('~', tilde + 1)) {
+    const std::size_t bar = arch.rfind('|', tilde);
+    name << '_' << shortname.at(arch.substr(bar + 1, tilde - bar - 1));
+  }
+  return name.str();
+}
+
+std::vector<c10::Device> devices() {
+  std::vector<c10::Device> d{c10::Device(c10::kCPU)};
+  if (torch::cuda::is_available()) d.push_back(nas::resolve_device("cuda"));  // TF32 off, as the scorer
+  return d;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+class Parity : public ::testing::TestWithParam<std::tuple<int, c10::Device>> {};
+
+TEST_P(Parity, EveryProxyMatchesTheReference) {
+  const auto& [index, device] = GetParam();
+  const nas::json& c = fixture_case(index);
+  const Scene scene(c.at("arch"), device);
+  const auto before = scene.state();
+  auto probes = scene.probes(plugins().needs);
+  for (const auto& [name, proxy] : plugins().proxies) {
+    const double ours = proxy->score(*probes);
+    const std::string why = mismatch(c, name, ours);
+    EXPECT_TRUE(why.empty()) << name << " on " << c.at("arch").get<std::string>() << ": " << why;
+  }
+  for (const auto& [key, value] : scene.state())
+    EXPECT_TRUE(value.equal(before.at(key))) << "the proxies changed " << key;
+}
+
+std::string parity_name(const ::testing::TestParamInfo<Parity::ParamType>& info) {
+  return case_name(std::get<0>(info.param)) + "_" + (std::get<1>(info.param).is_cuda() ? "cuda" : "cpu");
+}
+
+INSTANTIATE_TEST_SUITE_P(Nb201, Parity, ::testing::Combine(::testing::Range(0, case_count()),
+                                                           ::testing::ValuesIn(devices())),
+                         parity_name);
+
+// A fresh context per proxy (each proxy's passes run alone, as the reference
+// runs them) gives the shared context's values within the fixtures'
+// tolerances; its timings are each proxy's own cost. Printed next to the
+// reference's seconds per arch (Python, one thread).
+TEST(Sharing, FreshContextPerProxyAgreesAndTimings) {
+  const std::vector<int> cases{4, 9, 12};  // all-3x3, a mixed arch, one with 'none' edges
+  std::map<std::string, std::vector<double>> own_seconds;
+  std::vector<double> shared_seconds;
+  for (int index : cases) {
+    const nas::json& c = fixture_case(index);
+    const Scene scene(c.at("arch"), c10::Device(c10::kCPU));
+    std::map<std::string, double> shared;
+    auto t0 = std::chrono::steady_clock::now();
+    auto probes = scene.probes(plugins().needs);
+    for (const auto& [name, proxy] : plugins().proxies) shared[name] = proxy->score(*probes);
+    shared_seconds.push_back(seconds_since(t0));
+    for (const auto& [name, proxy] : plugins().proxies) {
+      t0 = std::chrono::steady_clock::now();
+      auto own = scene.probes(proxy->needs());
+      const double fresh = proxy->score(*own);
+      own_seconds[name].push_back(seconds_since(t0));
+      nas::json as_reference = c;
+      if (std::isfinite(fresh)) as_reference["scores"][name] = fresh;
+      EXPECT_EQ(mismatch(as_reference, name, shared[name]), "")
+          << name << " on " << c.at("arch").get<std::string>() << ": shared " << shared[name] << ", fresh "
+          << fresh;
+    }
+  }
+  const nas::json& reference = fixtures().at("reference_timing_cpu_s");
+  std::cout << "CPU seconds per arch (" << at::get_num_threads() << " threads), mean over " << cases.size()
+            << " archs; reference: Python, 1 thread, median over 40 archs\n"
+            << std::left << std::setw(12) << "proxy" << std::setw(12) << "own" << "reference\n";
+  double own_total = 0, reference_total = 0;
+  for (const auto& [name, proxy] : plugins().proxies) {
+    double mean = 0;
+    for (double s : own_seconds[name]) mean += s / static_cast<double>(cases.size());
+    own_total += mean;
+    reference_total += reference.at(name).get<double>();
+    std::cout << std::setw(12) << name << std::setw(12) << std::setprecision(3) << mean
+              << reference.at(name).get<double>() << "\n";
+  }
+  double shared_mean = 0;
+  for (double s : shared_seconds) shared_mean += s / static_cast<double>(cases.size());
+  std::cout << std::setw(12) << "sum" << std::setw(12) << own_total << reference_total << "\n"
+            << "all 14 from one shared context: " << shared_mean << " s per arch\n";
+}
+
+}  // namespace
