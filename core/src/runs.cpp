@@ -15,6 +15,7 @@
 #include "nas/errors.h"
 #include "nas/interrupt.h"
 #include "nas/plot.h"
+#include "nas/progress.h"
 #include "nas/registry.h"
 #include "nas/run_dir.h"
 #include "nas/runs.h"
@@ -126,8 +127,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
   std::vector<double> targets;
   std::vector<int64_t> nonfinite(np, 0), errors(np, 0);
   std::vector<json> rows;
-  const auto start = std::chrono::steady_clock::now();
-  auto last_report = start;
+  Progress progress("scored", static_cast<long long>(archs.size()), ctx.verbosity);
   for (std::size_t k = 0; k < archs.size() && !stop_requested(); ++k) {
     const std::string arch_str = space->to_string(archs[k]);
     json line;
@@ -150,6 +150,10 @@ json run_score(const json& resolved, const RunContext& ctx) {
       }
       line = {{"arch", arch_str}};
       if (all_cached) line["cached"] = true;
+      if (!s.note.empty()) {
+        line["note"] = s.note;
+        if (ctx.verbosity != Verbosity::Quiet) std::cerr << arch_str << ": " << s.note << "\n";
+      }
       if (auto idx = space->index_of(archs[k])) line["index"] = *idx;
       for (std::size_t p = 0; p < np; ++p) {
         line[proxies[p].name] = finite_or_string(s.scores[p]);
@@ -188,16 +192,10 @@ json run_score(const json& resolved, const RunContext& ctx) {
       if (line.contains("error_" + proxies[p].name)) ++errors[p];
     }
     if (correlate) targets.push_back(as_double(line.at(metric)));
-    const auto now = std::chrono::steady_clock::now();
-    if (ctx.verbosity != Verbosity::Quiet &&
-        (std::chrono::duration<double>(now - last_report).count() > 10 || k + 1 == archs.size())) {
-      const double el = std::chrono::duration<double>(now - start).count();
-      std::cerr << "scored " << k + 1 << "/" << archs.size() << " archs, " << format_double(el / (k + 1))
-                << " s/arch\n";
-      last_report = now;
-    }
+    progress.update(static_cast<long long>(k + 1));
   }
 
+  progress.finish();
   // Set-level scores computed once every arch is scored.
   std::vector<std::string> names;
   for (const auto& p : proxies) names.push_back(p.name);

@@ -4,6 +4,7 @@
 #include <torch/cuda.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "nas/errors.h"
@@ -36,23 +37,37 @@ Scorer::Scorer(const SearchSpace& space, std::vector<NamedProxy> proxies, Batch 
 }
 
 ArchScores Scorer::score(const Arch& arch) const {
+  ArchScores out = score_on(arch, device_, batch_);
+  if (!device_.is_cuda()) return out;
+  const bool oom = std::any_of(out.errors.begin(), out.errors.end(),
+                               [](const std::string& e) { return e.find("out of memory") != std::string::npos; });
+  if (!oom) return out;
+  Batch cpu_batch = batch_;
+  cpu_batch.inputs = batch_.inputs.cpu();
+  cpu_batch.targets = batch_.targets.defined() ? batch_.targets.cpu() : batch_.targets;
+  out = score_on(arch, c10::Device(c10::kCPU), cpu_batch);
+  out.note = "CUDA out of memory; scored on the CPU instead";
+  return out;
+}
+
+ArchScores Scorer::score_on(const Arch& arch, c10::Device device, const Batch& batch) const {
   // The per-arch seed depends only on (init seed, arch), so an arch gets the
   // same weights in any run, order or process.
   const uint64_t arch_seed = derive_seed(init_.seed, fnv1a64(space_.identity(arch)));
-  const BuildOptions build{batch_.num_classes};
+  const BuildOptions build{batch.num_classes};
   auto make = [&, this] {
     auto net = space_.build(arch, build);
-    net->to(device_);
+    net->to(device);
     net->train();
     return net;
   };
   torch::manual_seed(arch_seed);
   auto net = space_.build(arch, build);
   if (init_.kind == "hash") hash_init(*net, init_.seed);
-  net->to(device_);
+  net->to(device);
   net->train();
 
-  Probes probes(net, batch_, make, init_);
+  Probes probes(net, batch, make, init_);
   probes.plan(needs_);
   ArchScores out;
   for (const auto& p : proxies_) {

@@ -21,6 +21,7 @@
 #include "nas/errors.h"
 #include "nas/interrupt.h"
 #include "nas/plot.h"
+#include "nas/progress.h"
 #include "nas/proxy_source.h"
 #include "nas/registry.h"
 #include "nas/run_dir.h"
@@ -251,6 +252,9 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   double best = kNaN, best_test = kNaN, sim_time = 0;
   json best_line;
   UnitResult result;
+  const std::string what = (labelled ? entry.label + " " : "") + "repeat " + std::to_string(repeat + 1) + "/" +
+                           std::to_string(resolved_.at("repeats").get<int>()) + ": query";
+  Progress progress(what, max_queries, ctx_.verbosity);
   while (queries < max_queries && sim_time < max_seconds && !stop_requested()) {
     const auto proposal_arch = strategy->ask();
     if (!proposal_arch) break;
@@ -302,7 +306,9 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     }
     result.curve.push_back({best, best_test, sim_time});
     ++queries;
+    progress.update(queries, "best " + format_double(best));
   }
+  progress.finish();
   unit["best_arch"] = best_line.is_null() ? json(nullptr) : best_line.at("arch");
   unit["best_objective"] = finite_or_string(best);
   unit["best_val_acc"] = finite_or_string(best_line.is_null() ? kNaN : number_or_nan(best_line.value("val_acc", json())));

@@ -25,6 +25,7 @@ struct ArchScores {
   std::vector<double> scores;         // per proxy, NaN/inf as computed
   std::vector<double> seconds;        // per proxy
   std::vector<std::string> errors;    // per proxy, "" when it ran
+  std::string note;                   // e.g. a CUDA out-of-memory retry on the CPU
 };
 
 class Scorer {
@@ -32,12 +33,18 @@ class Scorer {
   Scorer(const SearchSpace& space, std::vector<NamedProxy> proxies, Batch batch, InitSpec init, c10::Device device);
 
   /// Scores one arch. A proxy that throws gets NaN and its message in
-  /// errors (the caller decides whether to stop).
+  /// errors (the caller decides whether to stop). When CUDA runs out of
+  /// memory on an arch, that arch is scored again on the CPU (same values,
+  /// within the fixtures' tolerances) and `note` says so. The reference
+  /// instead splits the batch, which changes BatchNorm statistics and so
+  /// the scores themselves.
   ArchScores score(const Arch& arch) const;
 
   const std::vector<NamedProxy>& proxies() const { return proxies_; }
 
  private:
+  ArchScores score_on(const Arch& arch, c10::Device device, const Batch& batch) const;
+
   const SearchSpace& space_;
   std::vector<NamedProxy> proxies_;
   Batch batch_;

@@ -1,0 +1,124 @@
+// bench_proxies: seconds per arch per proxy, all proxies together (shared
+// probes) per arch, archs per second, peak memory and the device, for a
+// seeded sample of architectures.
+//
+//   build/bin/bench_proxies [--space nb201] [--archs 10] [--device cpu]
+//                           [--proxies grad_norm,snip,...] [--data hash|cifar10]
+//                           [--seed 0] [--threads N]
+//
+// "alone" times each proxy with a fresh network and probe context, as the
+// reference driver runs them (one deep copy and its own passes per proxy);
+// "shared" times the whole set through one Scorer, the way `nasrun score`
+// runs them. The first arch is a warm-up and is not counted.
+#include <ATen/Parallel.h>
+#include <boost/program_options.hpp>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "nas/data.h"
+#include "nas/registry.h"
+#include "nas/scorer.h"
+
+namespace po = boost::program_options;
+using nas::json;
+
+namespace {
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string space_name = "nb201", device_name = "cpu", proxy_list, data_name = "hash";
+  int archs = 10, threads = 0;
+  uint64_t seed = 0;
+  po::options_description opts("bench_proxies");
+  opts.add_options()("help", "this help")("space", po::value(&space_name), "space plugin")(
+      "archs", po::value(&archs), "archs timed (after one warm-up)")("device", po::value(&device_name), "cpu | cuda")(
+      "proxies", po::value(&proxy_list), "comma-separated (default: every proxy plugin)")(
+      "data", po::value(&data_name), "hash | cifar10 | synthetic")("seed", po::value(&seed), "sample seed")(
+      "threads", po::value(&threads), "intra-op threads (0 = LibTorch default)");
+  po::variables_map vm;
+  po::store(po::parse_command_line(argc, argv, opts), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  try {
+    if (threads > 0) at::set_num_threads(threads);
+    nas::Registry reg;
+    reg.scan(nas::plugin_search_path({}));
+    nas::PluginContext ctx;
+    ctx.seed = seed;
+    auto space = reg.make_space(space_name, json::object(), ctx, "/space");
+    const std::vector<std::string> names = proxy_list.empty() ? reg.names("proxy") : split(proxy_list);
+    std::vector<nas::NamedProxy> proxies;
+    ctx.space = space.get();
+    for (const auto& n : names) {
+      if (n == "my_proxy" || n == "meta") continue;  // examples and model-backed proxies need their own inputs
+      proxies.push_back({n, reg.make_proxy(n, json::object(), ctx, "/proxies")});
+    }
+    const c10::Device device = nas::resolve_device(device_name);
+    json data = nas::resolve_options(nas::data_options(), {{"name", data_name}}, "/data");
+    data["seed"] = seed;
+    const nas::Batch batch = nas::make_batch(data, space->num_classes(), "/data", device);
+    const nas::InitSpec init{"torch", seed};
+
+    nas::Rng rng(nas::derive_seed(seed, 0xbe7c));
+    std::vector<nas::Arch> sample;
+    for (int i = 0; i <= archs; ++i) sample.push_back(space->sample(rng));
+
+    std::vector<double> alone(proxies.size(), 0.0);
+    for (std::size_t p = 0; p < proxies.size(); ++p) {
+      nas::Scorer one(*space, {proxies[p]}, batch, init, device);
+      for (int i = 0; i <= archs; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        one.score(sample[i]);
+        if (i > 0) alone[p] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      }
+    }
+    nas::Scorer all(*space, proxies, batch, init, device);
+    double shared = 0;
+    for (int i = 0; i <= archs; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      all.score(sample[i]);
+      if (i > 0) shared += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+
+    double alone_total = 0;
+    std::cout << "device " << device.str() << ", threads " << at::get_num_threads() << ", space " << space_name
+              << ", " << archs << " archs, batch " << batch.inputs.size(0) << " (" << data_name << ")\n";
+    std::cout << std::fixed << std::setprecision(4);
+    std::cout << std::left << std::setw(12) << "proxy" << "  s/arch alone\n";
+    for (std::size_t p = 0; p < proxies.size(); ++p) {
+      std::cout << std::left << std::setw(12) << proxies[p].name << "  " << alone[p] / archs << "\n";
+      alone_total += alone[p] / archs;
+    }
+    std::cout << "all proxies, each alone:   " << alone_total << " s/arch\n";
+    std::cout << "all proxies, shared probes: " << shared / archs << " s/arch (" << archs / shared << " archs/s, "
+              << std::setprecision(2) << alone_total / (shared / archs) << "x)\n";
+    std::cout << "peak memory " << std::setprecision(0) << peak_rss_mib() << " MiB\n";
+  } catch (const std::exception& e) {
+    std::cerr << "bench_proxies: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
