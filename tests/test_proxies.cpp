@@ -9,8 +9,8 @@
 #include <ATen/ATen.h>
 #include <torch/cuda.h>
 
-#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -142,9 +142,8 @@ std::vector<c10::Device> devices() {
   return d;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
+/// Process CPU seconds: the machine may be shared while the test runs.
+double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 class Parity : public ::testing::TestWithParam<std::tuple<int, c10::Device>> {};
 
@@ -176,22 +175,22 @@ INSTANTIATE_TEST_SUITE_P(Nb201, Parity, ::testing::Combine(::testing::Range(0, c
 // tolerances; its timings are each proxy's own cost. Printed next to the
 // reference's seconds per arch (Python, one thread).
 TEST(Sharing, FreshContextPerProxyAgreesAndTimings) {
-  const std::vector<int> cases{4, 9, 12};  // all-3x3, a mixed arch, one with 'none' edges
+  const std::vector<int> cases{4, 12};  // all-3x3 (the slowest), one with 'none' edges
   std::map<std::string, std::vector<double>> own_seconds;
   std::vector<double> shared_seconds;
   for (int index : cases) {
     const nas::json& c = fixture_case(index);
     const Scene scene(c.at("arch"), c10::Device(c10::kCPU));
     std::map<std::string, double> shared;
-    auto t0 = std::chrono::steady_clock::now();
+    double t0 = cpu_seconds();
     auto probes = scene.probes(plugins().needs);
     for (const auto& [name, proxy] : plugins().proxies) shared[name] = proxy->score(*probes);
-    shared_seconds.push_back(seconds_since(t0));
+    shared_seconds.push_back(cpu_seconds() - t0);
     for (const auto& [name, proxy] : plugins().proxies) {
-      t0 = std::chrono::steady_clock::now();
+      t0 = cpu_seconds();
       auto own = scene.probes(proxy->needs());
       const double fresh = proxy->score(*own);
-      own_seconds[name].push_back(seconds_since(t0));
+      own_seconds[name].push_back(cpu_seconds() - t0);
       nas::json as_reference = c;
       if (std::isfinite(fresh)) as_reference["scores"][name] = fresh;
       EXPECT_EQ(mismatch(as_reference, name, shared[name]), "")
