@@ -380,10 +380,14 @@ void write_curve_plots(RunDir& dir, const std::vector<std::string>& labels,
           << format_double(time[i]) << "\n";
     const std::string file = "curve_" + std::to_string(s) + ".dat";
     dir.write_text(file, dat.str());
+    // Twelve distinct colours, then dashed lines, so up to 24 entries stay apart.
+    static const char* colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                                    "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8"};
+    const std::string lc = std::string("lc rgb '") + colours[s % 12] + "' dt " + std::to_string(s / 12 + 1);
     const std::string sep = s ? ", " : "";
-    gp_q << sep << "'" << file << "' using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.2 lc " << s + 1
-         << " notitle, '" << file << "' using 1:2 with lines lw 2 lc " << s + 1 << " title '" << labels[s] << "'";
-    gp_t << sep << "'" << file << "' using 4:2 with lines lw 2 lc " << s + 1 << " title '" << labels[s] << "'";
+    gp_q << sep << "'" << file << "' using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.2 " << lc
+         << " notitle, '" << file << "' using 1:2 with lines lw 2 " << lc << " title '" << labels[s] << "'";
+    gp_t << sep << "'" << file << "' using 4:2 with lines lw 2 " << lc << " title '" << labels[s] << "'";
   }
   dir.write_text("curves_queries.gp", gp_q.str() + "\n");
   dir.write_text("curves_time.gp", gp_t.str() + "\n");
