@@ -3,6 +3,8 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ ccache libtorch-dev libboost-dev libboost-program-options-dev
           nlohmann-json3-dev libgtest-dev gnuplot-nox)
+# tools/test.sh --full (CI): the ASan+UBSan build and the libFuzzer targets.
+packages+=(clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

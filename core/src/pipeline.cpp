@@ -26,6 +26,10 @@ json parse_json_text(const std::string& text, const std::string& file) {
     const auto pos = what.find("syntax error");
     if (pos != std::string::npos) what = what.substr(pos);
     throw Error(file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": invalid JSON: " + what);
+  } catch (const json::exception& e) {
+    // Not a syntax error but a value JSON cannot hold, e.g. out_of_range.406
+    // "number overflow parsing '1e400'" (found by tests/fuzz/fuzz_pipeline).
+    throw Error(file + ": invalid JSON: " + e.what());
   }
 }
 
@@ -71,9 +75,16 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
   return a;
 }
 
+// `j[key]` as a T, or `def` when absent; a value of another type is a
+// PipelineError at `path` (found by tests/fuzz/fuzz_pipeline: it escaped as
+// json::type_error, naming no path).
 template <class T>
-T get_or(const json& j, const char* key, T def) {
-  return j.contains(key) ? j.at(key).get<T>() : def;
+T get_or(const json& j, const char* key, T def, const std::string& path) {
+  if (!j.contains(key)) return def;
+  const json& v = j.at(key);
+  if (v.type() != json(def).type())
+    throw PipelineError(path, std::string("expected a ") + json(def).type_name() + ", got " + v.dump());
+  return v.get<T>();
 }
 
 // A plugin block written flat: {"name": ..., <options>}.
@@ -106,7 +117,7 @@ json expect_type(const json& raw, const char* key, const std::string& path, json
 void resolve_seed_device(const json& raw, json& out, const PipelineOverrides& ov) {
   out["seed"] = 0;
   if (raw.contains("seed")) out["seed"] = expect_type(raw, "seed", "", json::value_t::number_unsigned, "an integer >= 0");
-  std::string device = get_or<std::string>(raw, "device", "auto");
+  std::string device = get_or<std::string>(raw, "device", "auto", "/device");
   if (!ov.device.empty()) device = ov.device;
   if (device != "auto" && device != "cpu" && device != "cuda" && device.rfind("cuda:", 0) != 0)
     throw PipelineError("/device", "must be \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"" + device + "\"");
@@ -128,7 +139,7 @@ void resolve_scoring_context(const json& raw, json& out) {
 
   json init = raw.value("init", json::object());
   check_keys(init, {"kind", "seed"}, "/init");
-  const std::string ik = get_or<std::string>(init, "kind", "torch");
+  const std::string ik = get_or<std::string>(init, "kind", "torch", "/init/kind");
   if (ik != "torch" && ik != "hash")
     throw PipelineError("/init/kind", "must be \"torch\" (LibTorch's own initialisation) or \"hash\" (the "
                                       "fixtures' deterministic weights), got \"" + ik + "\"");
@@ -187,10 +198,10 @@ json resolve_search(const json& raw, const Registry& reg, json out) {
 
   json obj = raw.contains("objective") ? raw.at("objective") : json{{"kind", "tabular"}};
   if (!obj.is_object()) throw PipelineError("/objective", "expected {\"kind\": \"tabular\", \"metric\": \"val_acc\"}");
-  const std::string kind = get_or<std::string>(obj, "kind", "tabular");
+  const std::string kind = get_or<std::string>(obj, "kind", "tabular", "/objective/kind");
   if (kind == "tabular") {
     check_keys(obj, {"kind", "metric"}, "/objective");
-    out["objective"] = {{"kind", kind}, {"metric", get_or<std::string>(obj, "metric", "val_acc")}};
+    out["objective"] = {{"kind", kind}, {"metric", get_or<std::string>(obj, "metric", "val_acc", "/objective/metric")}};
   } else if (kind == "proxy") {
     json rest = obj;
     rest.erase("kind");
@@ -278,12 +289,12 @@ json resolve_scoring(const json& raw, const Registry& reg, json out, bool correl
 
   resolve_scoring_context(raw, out);
 
-  const std::string on_error = get_or<std::string>(raw, "on_error", "skip");
+  const std::string on_error = get_or<std::string>(raw, "on_error", "skip", "/on_error");
   if (on_error != "skip" && on_error != "stop")
     throw PipelineError("/on_error", "must be \"skip\" (record NaN and go on) or \"stop\", got \"" + on_error + "\"");
   out["on_error"] = on_error;
 
-  if (correlate) out["metric"] = get_or<std::string>(raw, "metric", "val_acc");
+  if (correlate) out["metric"] = get_or<std::string>(raw, "metric", "val_acc", "/metric");
   return out;
 }
 
@@ -310,7 +321,7 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
   resolve_seed_device(raw, out, ov);
   if (!raw.contains("space")) throw PipelineError("/space", "missing: e.g. {\"name\": \"nb201\", \"dataset\": \"cifar10\"}");
   out["space"] = resolve_flat_plugin(raw.at("space"), reg, "space", "/space");
-  std::string output = raw.contains("output") ? raw.at("output").get<std::string>() : default_output(file);
+  std::string output = get_or<std::string>(raw, "output", default_output(file), "/output");
   if (!ov.output.empty()) output = ov.output;
   out["output"] = output;
 
