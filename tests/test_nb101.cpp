@@ -1,0 +1,351 @@
+// The nb101 space plugin, loaded as nasrun loads it: the encoding (hash,
+// pruning, validity, text forms), the official network (params and FLOPs
+// against the official records and NASLib's table, SPACES.md golden
+// vectors), moves that keep validity, and the labelled cells. Suite names
+// start with "nb101" so that `ctest -R nb101` selects them.
+#include <gtest/gtest.h>
+#include <torch/utils.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "nas/csv.h"
+#include "nas/errors.h"
+#include "nas/network.h"
+#include "nas/registry.h"
+
+namespace {
+
+const std::string kDataDir = std::string(NASRUN_SOURCE_DIR) + "/data";
+// SPACES.md 1.3 golden vectors.
+const std::string kGolden1 =
+    "011111000001000001000010000001000000 input maxpool3x3 maxpool3x3 conv3x3-bn-relu conv3x3-bn-relu output";
+const std::string kGolden2 = "0110000011000010000100000 input conv3x3-bn-relu maxpool3x3 conv1x1-bn-relu output";
+const std::string kTruncation =
+    "0110000000010100010000000110000000100000010000000 input conv3x3-bn-relu conv3x3-bn-relu conv1x1-bn-relu "
+    "maxpool3x3 maxpool3x3 output";
+const std::string kInputOutput = "0100 input output";
+
+nas::Registry& registry() {
+  static nas::Registry r = [] {
+    nas::Registry loaded;
+    loaded.add(std::string(NASRUN_PLUGIN_DIR) + "/nas_nb101.so");
+    return loaded;
+  }();
+  return r;
+}
+
+std::shared_ptr<nas::SearchSpace> make_space(const nas::json& options) {
+  return registry().make_space("nb101", options, nas::PluginContext{}, "/space");
+}
+
+const nas::SearchSpace& space() {
+  static auto s = make_space(nas::json::object());
+  return *s;
+}
+
+int64_t count_parameters(torch::nn::Module& net) {
+  int64_t n = 0;
+  for (const auto& p : net.parameters()) n += p.numel();
+  return n;
+}
+
+double counted_flops(nas::Network& net) {
+  torch::NoGradGuard no_grad;
+  net.eval();
+  double flops = 0;
+  net.hooks.flops = &flops;
+  net.forward(torch::randn({1, 3, 32, 32}));
+  net.hooks.flops = nullptr;
+  return flops;
+}
+
+template <class F>
+std::string error_of(F make) {
+  try {
+    make();
+  } catch (const nas::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(nb101Plugin, LoadsWithItsOptionsAndDimensions) {
+  ASSERT_TRUE(registry().refusals().empty()) << registry().refusals().front();
+  const nas::LoadedPlugin* plugin = registry().find("space", "nb101");
+  ASSERT_NE(plugin, nullptr);
+  ASSERT_EQ(plugin->options.size(), 2u);
+  EXPECT_EQ(plugin->options[0].name, "benchmark");
+  EXPECT_EQ(plugin->options[1].name, "enumerate_labelled");
+  const auto& dims = space().dimensions();
+  ASSERT_EQ(dims.size(), 26u);
+  EXPECT_EQ(dims[0].name, "0->1");
+  EXPECT_EQ(dims[5].name, "0->6");
+  EXPECT_EQ(dims[6].name, "1->2");
+  EXPECT_EQ(dims[20].name, "5->6");
+  EXPECT_EQ(dims[21].name, "op1");
+  EXPECT_EQ(dims[21].choices, (std::vector<std::string>{"conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3"}));
+  EXPECT_FALSE(space().size().has_value());
+}
+
+TEST(nb101Encoding, GoldenHashesChannelsParamsAndFlops) {
+  struct Golden {
+    std::string text, hash;
+    int64_t params;
+    double mflops;  // 0: not given in SPACES.md
+  };
+  const std::vector<Golden> golden{
+      {kGolden1, "4a0ab8bbe2441a002e07b0f445ec2d63", 4095778, 624.55808},
+      {kGolden2, "d3ce4b357bab991e98b34e3a8722b3bb", 1749031, 268.100288},
+      {kTruncation, "ff938ae1151b26752929df2e4d7ebed2", 2786620, 0},
+      {kInputOutput, "043721b9c7fe8c5fad811d47d83132ec", 882570, 0},
+  };
+  for (const auto& g : golden) {
+    const nas::Arch arch = space().parse(g.text);
+    EXPECT_EQ(space().identity(arch), g.hash) << g.text;
+    auto net = space().build(arch, {10});
+    EXPECT_EQ(count_parameters(*net), g.params) << g.text;
+    if (g.mflops > 0) EXPECT_NEAR(counted_flops(*net) / 1e6, g.mflops, 1e-9) << g.text;
+  }
+  // Vertex channels, read off the projection and vertex op shapes.
+  auto net = space().build(space().parse(kGolden1), {10});
+  const auto params = net->named_parameters();
+  EXPECT_EQ(params["layers.0.input_op.1.conv_bn_relu.0.weight"].size(0), 43);
+  EXPECT_EQ(params["layers.0.vertex_op.3.conv_bn_relu.0.weight"].size(0), 42);
+  EXPECT_EQ(params["layers.4.input_op.2.conv_bn_relu.0.weight"].size(0), 85);
+  EXPECT_EQ(params["layers.4.input_op.1.conv_bn_relu.0.weight"].size(0), 86);
+  EXPECT_EQ(params["layers.10.input_op.1.conv_bn_relu.0.weight"].size(0), 171);
+  EXPECT_EQ(params["layers.10.vertex_op.4.conv_bn_relu.0.weight"].size(0), 170);
+  auto trunc = space().build(space().parse(kTruncation), {10});
+  EXPECT_EQ(trunc->named_parameters()["layers.0.vertex_op.1.conv_bn_relu.0.weight"].size(0), 43);
+  EXPECT_EQ(trunc->named_parameters()["layers.0.vertex_op.3.conv_bn_relu.0.weight"].size(0), 43);
+}
+
+TEST(nb101Encoding, OfficialRecordsHashAndParameters) {
+  std::ifstream in(kDataDir + "/nb101/nb101_naslib_dummy30.decoded.json");
+  ASSERT_TRUE(in) << "missing nb101_naslib_dummy30.decoded.json";
+  const nas::json records = nas::json::parse(in);
+  int hashes = 0, params = 0;
+  for (const auto& r : records) {
+    const nas::json spec{{"module_adjacency", r.at("module_adjacency")},
+                         {"module_operations", r.at("module_operations")}};
+    const nas::Arch arch = space().parse(spec.dump());
+    hashes += space().identity(arch) == r.at("hash").get<std::string>();
+    auto net = space().build(arch, {10});
+    params += count_parameters(*net) == r.at("trainable_parameters").get<int64_t>();
+  }
+  std::cout << "[ nb101    ] official records: hash " << hashes << "/" << records.size() << ", params " << params
+            << "/" << records.size() << "\n";
+  EXPECT_EQ(records.size(), 30u);
+  EXPECT_EQ(hashes, 30);
+  EXPECT_EQ(params, 30);
+}
+
+// Built networks against NASLib's early table (raw 7x7 keys: the space must
+// prune). Every 10th row by default; NASRUN_NB101_TABLE_STRIDE=1 builds all 500.
+TEST(nb101Network, ParamsAndFlopsMatchTheNaslibTable) {
+  const char* stride_env = std::getenv("NASRUN_NB101_TABLE_STRIDE");
+  const std::size_t stride = stride_env ? std::stoul(stride_env) : 10;
+  const nas::CsvTable t = nas::read_csv(kDataDir + "/nb101/nb101_naslib500_zc.csv");
+  const std::size_t adj = t.column("raw_adj49"), ops = t.column("raw_ops7"), hash = t.column("nb101_hash");
+  const std::size_t params_col = t.column("params"), flops_col = t.column("flops");
+  ASSERT_EQ(t.rows.size(), 500u);
+  int hashes = 0, built = 0, params = 0, flops = 0, closed = 0;
+  double build_s = 0, forward_s = 0;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& row = t.rows[r];
+    const nas::Arch arch = space().parse(row[adj] + " " + row[ops]);
+    hashes += space().identity(arch) == row[hash];
+    const double p = std::stod(row[params_col]), f = std::stod(row[flops_col]);
+    const nas::Metrics m = *space().query(arch);
+    closed += std::llround(m.at("params") * 1e6) == std::llround(p * 1e6) && std::abs(m.at("flops") - f) <= 1e-9 * f;
+    if (r % stride != 0) continue;
+    auto start = std::chrono::steady_clock::now();
+    auto net = space().build(arch, {10});
+    build_s += seconds_since(start);
+    start = std::chrono::steady_clock::now();
+    const double ours = counted_flops(*net) / 1e6;
+    forward_s += seconds_since(start);
+    ++built;
+    params += count_parameters(*net) == std::llround(p * 1e6);
+    flops += std::abs(ours - f) <= 1e-9 * f;
+    EXPECT_NEAR(ours, f, 1e-9 * f) << row[adj] << " " << row[ops];
+  }
+  std::cout << "[ nb101    ] NASLib table: hash " << hashes << "/500, closed-form params+flops " << closed
+            << "/500, built params " << params << "/" << built << ", flops " << flops << "/" << built << "; "
+            << 1000 * build_s / built << " ms per build, " << 1000 * forward_s / built
+            << " ms per 1x3x32x32 eval forward\n";
+  EXPECT_EQ(hashes, 500);
+  EXPECT_EQ(closed, 500);
+  EXPECT_EQ(params, built);
+  EXPECT_EQ(flops, built);
+}
+
+TEST(nb101Encoding, NbszCellsHashAndCountLikeTheirFile) {
+  const nas::CsvTable t = nas::read_csv(kDataDir + "/nb101/nb101_nbsz_zen.csv");
+  const std::size_t adj = t.column("adj"), ops = t.column("ops"), hash = t.column("nb101_hash");
+  ASSERT_EQ(t.rows.size(), 10250u);
+  int ok = 0;
+  for (const auto& row : t.rows) {
+    const nas::Arch arch = space().parse(row[adj] + " " + row[ops]);
+    ok += space().identity(arch) == row[hash] && space().to_string(arch).find("adj=" + row[adj] + " ") == 0;
+  }
+  EXPECT_EQ(ok, 10250);
+}
+
+TEST(nb101Encoding, TextFormsRoundTrip) {
+  const nas::SearchSpace& s = space();
+  const nas::Arch golden = s.parse(kGolden2);
+  const std::string text = s.to_string(golden);
+  EXPECT_EQ(text,
+            "adj=0110000011000010000100000 ops=input,conv3x3-bn-relu,maxpool3x3,conv1x1-bn-relu,output "
+            "hash=d3ce4b357bab991e98b34e3a8722b3bb");
+  EXPECT_EQ(s.parse(text), golden);
+  // NASLib tuple (op codes 0 in, 1 out, 2 maxpool, 3 conv1x1, 4 conv3x3),
+  // nasbench JSON, and a bare hash of a labelled cell.
+  EXPECT_EQ(s.parse("(0, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 4, 2, 3, 1)"),
+            golden);
+  EXPECT_EQ(s.parse(R"({"module_adjacency": [[0,1,1,0,0],[0,0,0,1,1],[0,0,0,0,1],[0,0,0,0,1],[0,0,0,0,0]],
+                        "module_operations": ["input","conv3x3-bn-relu","maxpool3x3","conv1x1-bn-relu","output"]})"),
+            golden);
+  EXPECT_EQ(s.identity(s.parse("d3ce4b357bab991e98b34e3a8722b3bb")), s.identity(golden));
+  // Raw genomes keep their dangling vertices; the text shows the pruned cell.
+  nas::Rng rng(7);
+  for (int i = 0; i < 300; ++i) {
+    const nas::Arch a = s.sample(rng);
+    const nas::Arch b = s.parse(s.to_string(a));
+    ASSERT_EQ(s.identity(b), s.identity(a));
+    ASSERT_EQ(s.to_string(b), s.to_string(a));
+    ASSERT_EQ(s.parse(s.to_string(b)), b);
+  }
+}
+
+TEST(nb101Encoding, MalformedAndInvalidCellsSayWhy) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"", "empty string"},
+      {"0110 input conv3x3-bn-relu output", "3 ops need 9 adjacency digits, got 4"},
+      {"010001000 input conv3x3-bn-rel output", "unknown op 'conv3x3-bn-rel' at vertex 1, did you mean 'conv3x3-bn-relu'?"},
+      {"010100000 input conv3x3-bn-relu output", "edge 1->0 does not go forward"},
+      {"010002000 input conv3x3-bn-relu output", "adjacency digit '2' is not 0 or 1"},
+      {"011001000 conv3x3-bn-relu conv3x3-bn-relu output", "vertex 0 must be the input"},
+      {"010000000 input conv3x3-bn-relu output", "invalid cell: no path from the input to the output"},
+      {"0111111001111100011110000111000001100000010000000 input conv3x3-bn-relu conv3x3-bn-relu "
+       "conv3x3-bn-relu conv3x3-bn-relu conv3x3-bn-relu output",
+       "invalid cell: the pruned cell has 21 edges; NAS-Bench-101 allows at most 9"},
+      {"(0, 1, 0, 0, 5, 1)", "NASLib op code 5 at vertex 0 is not one of 0..4"},
+      {"(0, 1, 0, 0, 0)", "a NASLib tuple has n*n + n items"},
+      {"adj=0110000011000010000100000 ops=input,conv3x3-bn-relu,maxpool3x3,conv1x1-bn-relu,output "
+       "hash=00000000000000000000000000000000",
+       "does not match the cell, whose hash is d3ce4b357bab991e98b34e3a8722b3bb"},
+      {"ffffffffffffffffffffffffffffffff", "a bare hash names a cell only through the loaded benchmark"},
+  };
+  for (const auto& [text, problem] : cases) {
+    try {
+      space().parse(text);
+      ADD_FAILURE() << "accepted '" << text << "'";
+    } catch (const nas::ArchError& e) {
+      const std::string msg = e.what();
+      EXPECT_EQ(msg.rfind("bad NB101 arch '" + text + "': ", 0), 0u) << msg;
+      EXPECT_NE(msg.find(problem), std::string::npos) << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    }
+  }
+}
+
+TEST(nb101Moves, SampleNeighboursAndMutateStayValid) {
+  const nas::SearchSpace& s = space();
+  nas::Rng rng(1);
+  std::set<std::string> hashes;
+  for (int i = 0; i < 200; ++i) {
+    const nas::Arch a = s.sample(rng);
+    ASSERT_TRUE(s.is_valid(a));
+    hashes.insert(s.identity(a));
+    const auto ns = s.neighbours(a);
+    std::set<std::string> seen{s.identity(a)};
+    for (const auto& n : ns) {
+      ASSERT_TRUE(s.is_valid(n));
+      ASSERT_TRUE(seen.insert(s.identity(n)).second) << "neighbours repeat a hash or keep the arch's own";
+    }
+    const nas::Arch m = s.mutate(a, rng);
+    ASSERT_TRUE(s.is_valid(m));
+    ASSERT_NE(s.identity(m), s.identity(a));
+  }
+  // Uniform genomes (NASLib's sampler) often prune to the same small cell.
+  EXPECT_GT(hashes.size(), 100u);
+  // The input->output cell has no one-edit neighbour of another hash: it
+  // mutates NASLib's way instead.
+  const nas::Arch io = s.parse(kInputOutput);
+  EXPECT_TRUE(s.neighbours(io).empty());
+  const nas::Arch m = s.mutate(io, rng);
+  EXPECT_TRUE(s.is_valid(m));
+  EXPECT_NE(s.identity(m), s.identity(io));
+}
+
+TEST(nb101Network, ForwardShapesAndHooks) {
+  auto net = space().build(space().parse(kGolden1), {10});
+  int relus = 0, layers = 0;
+  std::vector<int64_t> feature_shape;
+  net->hooks.relu_input = [&](const torch::Tensor&) { ++relus; };
+  net->hooks.layer_output = [&](torch::nn::Module&, const torch::Tensor& y) {
+    ++layers;
+    return y;
+  };
+  net->hooks.features = [&](const torch::Tensor& f) { feature_shape = f.sizes().vec(); };
+  const auto start = std::chrono::steady_clock::now();
+  const torch::Tensor logits = net->forward(torch::randn({2, 3, 32, 32}));
+  std::cout << "[ nb101    ] train-mode forward of [2,3,32,32]: " << 1000 * seconds_since(start) << " ms\n";
+  EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{2, 10}));
+  // Golden 1: per cell 5 projections (input -> 1..4 and -> output) and 2
+  // conv3x3 vertices, plus the stem. Every conv is followed by a ReLU; the
+  // classifier adds a layer.
+  EXPECT_EQ(relus, 1 + 9 * 7);
+  EXPECT_EQ(layers, 1 + 9 * 7 + 1);
+  EXPECT_EQ(feature_shape, (std::vector<int64_t>{2, 512, 8, 8}));
+  net->hooks.batchnorm = false;
+  EXPECT_EQ(net->forward(torch::randn({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 10}));
+}
+
+TEST(nb101Benchmark, LabelledCellsAnswerQueries) {
+  const nas::SearchSpace& s = space();
+  EXPECT_EQ(s.metrics().front(), "val_acc");
+  EXPECT_NE(s.benchmark_source().find("ONE random training seed"), std::string::npos);
+  const nas::Metrics m = *s.query(s.parse(kGolden1));  // row 0 of the table
+  EXPECT_NEAR(m.at("val_acc"), 92.578125, 1e-9);
+  EXPECT_NEAR(m.at("params"), 4.095778, 1e-12);
+  EXPECT_NEAR(m.at("naslib_synflow"), 88.08498394991342, 1e-9);
+  // The table's raw keys were drawn by NASLib's sampler, which favours small
+  // cells, so samples hit it often; unlabelled cells have no row.
+  nas::Rng rng(3);
+  int labelled = 0;
+  for (int i = 0; i < 100; ++i) labelled += s.query(s.sample(rng)).has_value();
+  EXPECT_GT(labelled, 0);
+  EXPECT_LT(labelled, 100);
+
+  auto indexed = make_space({{"enumerate_labelled", true}});
+  ASSERT_EQ(indexed->size(), 292);
+  std::set<std::string> ids;
+  for (int64_t i = 0; i < 292; ++i) {
+    const nas::Arch a = indexed->arch_at(i);
+    ASSERT_EQ(indexed->index_of(a), i);
+    ASSERT_TRUE(indexed->query(a).has_value());
+    ids.insert(indexed->identity(a));
+  }
+  EXPECT_EQ(ids.size(), 292u);
+  EXPECT_NE(error_of([&] { indexed->arch_at(292); }).find("out of range [0, 292)"), std::string::npos);
+
+  auto none = make_space({{"benchmark", "none"}});
+  EXPECT_TRUE(none->metrics().empty());
+  EXPECT_FALSE(none->query(none->parse(kGolden1)).has_value());
+  EXPECT_NE(error_of([] { make_space({{"benchmark", "/nonexistent.csv"}}); }).find("/nonexistent.csv: no such file"),
+            std::string::npos);
+}
+
+}  // namespace
