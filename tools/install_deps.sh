@@ -2,7 +2,8 @@
 # Installs the Debian packages nasrun needs, only those missing.
 set -euo pipefail
 packages=(cmake ninja-build g++ ccache libtorch-dev libboost-dev libboost-program-options-dev
-          nlohmann-json3-dev libgtest-dev gnuplot-nox)
+          nlohmann-json3-dev libgtest-dev gnuplot-nox libxgboost-dev
+          libopenblas0-pthread)  # LibTorch's BLAS calls (im2col convolutions, linear layers) through OpenBLAS
 # tools/test.sh --full (CI): the ASan+UBSan build and the libFuzzer targets.
 packages+=(clang-14 libclang-rt-14-dev)
 missing=()
