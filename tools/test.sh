@@ -24,7 +24,15 @@ echo "test.sh: build and tests took $((SECONDS - start)) s"
 
 status=0
 start=$SECONDS
-tools/sanitize.sh || status=1
+# Under ASan every test process starts ~3x slower (3.1 s CPU instead of 1.1,
+# measured with LibTorch loaded) and LibTorch-heavy loops far more. Left
+# out here, because they repeat code the kept tests already run under ASan:
+# nb201Network.AllArchsHaveTheClosedFormParameterCount (the same build over
+# all 15,625 archs; 55 s plain, over 4 CPU-minutes unfinished under ASan)
+# and 22 of the 25 proxy parity cases (kept: 00 all-none, 04 all-conv3x3,
+# 09 mixed, which run all 14 proxies). `tools/sanitize.sh` alone runs all.
+tools/sanitize.sh -E 'AllArchsHaveTheClosedFormParameterCount|Parity\.EveryProxyMatchesTheReference/(0[1235678]|1[0-9]|2[0-9])_' ||
+  status=1
 echo "test.sh: sanitizer build and tests took $((SECONDS - start)) s"
 if grep -q '^NASRUN_FUZZ:BOOL=ON' build-asan/CMakeCache.txt; then
   start=$SECONDS
