@@ -75,6 +75,10 @@ void print_result(const json& summary, const std::string& dir) {
     for (auto it = summary.at("strategies").begin(); it != summary.at("strategies").end(); ++it)
       std::cout << "  " << std::left << std::setw(34) << it.key() << " " << fixed2(it->at("mean_final_test_acc"))
                 << " (sd " << fixed2(it->at("std_final_test_acc")) << ")\n";
+  } else if (summary.at("run") == "fit_meta") {
+    const json& t = summary.at("test");
+    std::cout << "meta-proxy on " << t.at("n") << " test archs (" << summary.at("train").at("n")
+              << " training): spearman " << t.at("spearman") << "  kendall " << t.at("kendall") << "\n";
   } else {
     for (auto it = summary.at("proxies").begin(); it != summary.at("proxies").end(); ++it) {
       std::cout << "  " << std::left << std::setw(12) << it.key();

@@ -7,6 +7,7 @@
 
 #include "nas/data.h"
 #include "nas/errors.h"
+#include "nas/meta_model.h"
 #include "nas/proxy_source.h"
 #include "nas/registry.h"
 
@@ -69,6 +70,7 @@ const std::vector<std::string> kSearchKeys = {"objective", "strategy", "budget",
 const std::vector<std::string> kCompareKeys = {"objective", "strategies", "budget", "repeats"};
 const std::vector<std::string> kScoreKeys = {"proxies", "archs", "sample", "on_error", "vote"};
 const std::vector<std::string> kCorrelateKeys = {"metric"};
+const std::vector<std::string> kFitMetaKeys = {"proxies", "source", "encoding", "metric", "train", "test", "model"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -298,12 +300,79 @@ json resolve_scoring(const json& raw, const Registry& reg, json out, bool correl
   return out;
 }
 
+// fit_meta: base proxies (plugins, or published names), encoding, label,
+// train/test sizes and the XGBoost parameters (meta_model.h).
+json resolve_fit_meta(const json& raw, const Registry& reg, json out) {
+  const std::string source = get_or<std::string>(raw, "source", "compute", "/source");
+  if (source != "compute" && source != "nbsz")
+    throw PipelineError("/source", "must be \"compute\" (score the networks) or \"nbsz\" (the published "
+                                   "NAS-Bench-Suite-Zero scores), got \"" + source + "\"");
+  out["source"] = source;
+  const json& given = raw.contains("proxies") ? raw.at("proxies") : json();
+  if (!given.is_array() || given.empty())
+    throw PipelineError("/proxies", "expected a non-empty list of proxy names, e.g. [\"synflow\", \"jacov\"]");
+  json proxies = json::array();
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const std::string path = "/proxies/" + std::to_string(i);
+    // Published scores have no options: a name, or {"name"} as resolved.json writes it.
+    const json name_only = given[i].is_object() && given[i].size() == 1 ? given[i].value("name", json()) : given[i];
+    if (source == "nbsz" && !name_only.is_string())
+      throw PipelineError(path, "published scores take no options: give the proxy's name");
+    json p = source == "nbsz" ? json{{"name", name_only}} : resolve_flat_plugin(given[i], reg, "proxy", path);
+    for (const auto& q : proxies)
+      if (q.at("name") == p.at("name")) throw PipelineError(path, "proxy \"" + q.at("name").get<std::string>() + "\" is listed twice");
+    proxies.push_back(p);
+  }
+  out["proxies"] = proxies;
+
+  // "none", one name, or a list of names; resolved to a list.
+  json enc = raw.value("encoding", json("none"));
+  if (enc.is_string()) enc = enc == "none" ? json::array() : json::array({enc});
+  if (!enc.is_array()) throw PipelineError("/encoding", "expected \"none\", an encoding name or a list of them");
+  for (std::size_t i = 0; i < enc.size(); ++i)
+    if (!enc[i].is_string() || !find_encoding(enc[i].get<std::string>())) {
+      const std::string name = enc[i].is_string() ? enc[i].get<std::string>() : enc[i].dump();
+      const std::string guess = did_you_mean(name, encoding_names());
+      std::string all = "none";
+      for (const auto& e : encoding_names()) all += ", " + e;
+      throw PipelineError("/encoding" + std::string(raw.at("encoding").is_array() ? "/" + std::to_string(i) : ""),
+                          "unknown encoding \"" + name + "\"" + (guess.empty() ? "" : ", did you mean \"" + guess + "\"?") +
+                              " (available: " + all + ")");
+    }
+  out["encoding"] = enc;
+  out["metric"] = get_or<std::string>(raw, "metric", "val_acc", "/metric");
+
+  for (const char* part : {"train", "test"}) {
+    const std::string path = std::string("/") + part;
+    const json block = raw.value(part, json::object());
+    check_keys(block, {"sample"}, path);
+    const json s = block.value("sample", part == std::string("train") ? json(400) : json("rest"));
+    const bool ok = (s.is_number_integer() && s.get<int64_t>() >= 2) || (part == std::string("test") && s == "rest");
+    if (!ok)
+      throw PipelineError(path + "/sample", std::string("expected a number of archs >= 2") +
+                                                (part == std::string("test") ? " or \"rest\"" : "") + ", got " + s.dump());
+    out[part] = {{"sample", s}};
+  }
+  out["model"] = resolve_options(meta_model_options(), raw.value("model", json::object()), "/model");
+
+  if (source == "compute") {
+    resolve_scoring_context(raw, out);
+  } else {
+    for (const auto& key : kContextKeys)
+      if (raw.contains(key))
+        throw PipelineError(std::string("/") + key, "published scores are not computed, so \"" + std::string(key) +
+                                                        "\" has no effect with \"source\": \"nbsz\"; remove it");
+  }
+  return out;
+}
+
 }  // namespace
 
 json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverrides& ov, const std::string& file) {
   if (!raw.is_object()) throw PipelineError("", "a pipeline is one JSON object");
   if (raw.contains("run") && !raw.at("run").is_string())
-    throw PipelineError("/run", "expected \"search\", \"compare\", \"score\" or \"correlate\", got " + raw.at("run").dump());
+    throw PipelineError("/run", "expected \"search\", \"compare\", \"score\", \"correlate\" or \"fit_meta\", got " +
+                                    raw.at("run").dump());
   const std::string run = raw.contains("run") ? raw.at("run").get<std::string>() : "search";
   std::vector<std::string> allowed;
   const auto common = concat(kCommonKeys, kContextKeys);
@@ -311,9 +380,10 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
   else if (run == "compare") allowed = concat(common, kCompareKeys);
   else if (run == "score") allowed = concat(common, kScoreKeys);
   else if (run == "correlate") allowed = concat(concat(common, kScoreKeys), kCorrelateKeys);
+  else if (run == "fit_meta") allowed = concat(common, kFitMetaKeys);
   else
     throw PipelineError("/run", "unknown run kind \"" + run +
-                                    "\" (available: \"search\", \"compare\", \"score\", \"correlate\")");
+                                    "\" (available: \"search\", \"compare\", \"score\", \"correlate\", \"fit_meta\")");
   check_keys(raw, allowed, "");
 
   json out = json::object();
@@ -326,6 +396,7 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
   out["output"] = output;
 
   if (run == "search" || run == "compare") return resolve_search(raw, reg, out);
+  if (run == "fit_meta") return resolve_fit_meta(raw, reg, out);
   return resolve_scoring(raw, reg, out, run == "correlate");
 }
 

@@ -8,6 +8,7 @@
 #include "nas/csv.h"
 #include "nas/data.h"
 #include "nas/errors.h"
+#include "nas/meta_model.h"
 #include "nas/pipeline.h"
 #include "nas/registry.h"
 #include "nas/score_cache.h"
@@ -110,6 +111,18 @@ json resolve_proxy_ref(const json& block, const Registry& registry, const Option
   if (!p.is_object() || !p.contains("name") || !p.at("name").is_string())
     throw PipelineError(path + "/proxy", "expected a proxy name or {\"name\": ..., <options>}");
   const std::string name = p.at("name");
+  if (name == "meta") {  // the learned meta-proxy: its model's meta.json says where its features come from
+    if (block.contains("source") && block.at("source") != "compute")
+      throw PipelineError(path + "/source", "a meta model takes its proxies' source from its meta.json; remove \"source\"");
+    json opts = p;
+    opts.erase("name");
+    out["proxy"] = resolve_options(meta_proxy_options(), opts, path + "/proxy");
+    if (out["proxy"].at("model") == "")
+      throw PipelineError(path + "/proxy/model", "missing: the model.json a fit_meta run wrote, e.g. \"runs/x/model.json\"");
+    out["proxy"]["name"] = name;
+    out.erase("source");
+    return out;
+  }
   if (out.at("source") == "nbsz") {
     out["proxy"] = {{"name", name}};
     return out;
@@ -140,6 +153,7 @@ std::shared_ptr<ProxySource> make_proxy_source(const json& ref, const json& pipe
                                                const Registry& registry, const std::string& path) {
   const std::string name = ref.at("proxy").at("name");
   const std::string dataset = pipeline.at("space").value("dataset", "cifar10");
+  if (name == "meta") return make_meta_source(ref.at("proxy"), pipeline, space, registry, path);
   if (ref.at("source") == "nbsz") return std::make_shared<NbszSource>(name, space, dataset, path);
   json opts = ref.at("proxy");
   opts.erase("name");

@@ -272,6 +272,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
 json run_pipeline(const json& resolved, const RunContext& ctx) {
   const std::string run = resolved.at("run");
   if (run == "search" || run == "compare") return run_search(resolved, ctx);
+  if (run == "fit_meta") return run_fit_meta(resolved, ctx);
   return run_score(resolved, ctx);
 }
 

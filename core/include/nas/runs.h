@@ -21,6 +21,7 @@ struct RunContext {
 
 json run_search(const json& resolved, const RunContext& ctx);
 json run_score(const json& resolved, const RunContext& ctx);   // also correlate
+json run_fit_meta(const json& resolved, const RunContext& ctx);  // the meta-proxy (fit_meta.cpp)
 
 /// Dispatches on resolved["run"].
 json run_pipeline(const json& resolved, const RunContext& ctx);

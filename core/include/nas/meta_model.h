@@ -1,0 +1,137 @@
+// The learned meta-proxy (MASE's meta-proxy, NAS-Bench-Suite-Zero's
+// ZC-augmented surrogate): gradient-boosted trees from XGBoost's C API
+// (Debian's libxgboost-dev) over the scores of several proxies and,
+// optionally, an encoding of the architecture itself.
+//
+// One feature description (MetaFeatures, saved as meta.json beside the
+// booster's model.json) is used both when a `fit_meta` run trains the model
+// and when the `meta` proxy source scores with it, so the two build exactly
+// the same feature row for an arch.
+#pragma once
+#include <c10/core/Device.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nas/options.h"
+#include "nas/proxy_source.h"
+#include "nas/space.h"
+
+namespace nas {
+
+class Registry;
+
+// ---- Architecture encodings ---------------------------------------------
+// An encoding turns an arch into fixed-length numeric columns. The generic
+// ones work on any space through its categorical dimensions:
+//   onehot: per dimension, one column per choice (NB201: per-edge one-hot op)
+//   counts: per distinct choice name, how many dimensions chose it (NB201: op counts)
+//   paths:  GRAF's path features, for cell spaces whose dimensions are DAG
+//           edges named "to<-from" (NB201): per set of operations, how many
+//           input->output paths use only them, and the shortest one's length
+// A space-specific encoding (NB101 adjacency + ops, DARTS pairs) is one more
+// entry of this table, registered under its name by add_encoding().
+struct Encoding {
+  std::string name;
+  std::string doc;
+  std::function<std::vector<std::string>(const SearchSpace&)> columns;
+  std::function<void(const SearchSpace&, const Arch&, std::vector<float>&)> append;  // adds columns().size() values
+};
+
+const Encoding* find_encoding(const std::string& name);
+std::vector<std::string> encoding_names();
+void add_encoding(Encoding encoding);
+
+// ---- Features -------------------------------------------------------------
+/// What a model's feature row is made of; written to meta.json.
+struct MetaFeatures {
+  json space;                        // the resolved space block the model was fitted on
+  json proxies;                      // compute: resolved proxy blocks; nbsz: [{"name": ...}]
+  std::string source;                // "compute" | "nbsz"
+  std::vector<std::string> encoding; // names from the encoding table, in column order
+  std::string metric;                // the label
+  json data, init;                   // compute only: how the base proxies were scored
+
+  json to_json() const;
+  /// Reads meta.json's content; errors name `path`.
+  static MetaFeatures from_json(const json& j, const std::string& path);
+};
+
+/// Column names: the proxies, then each encoding's columns.
+std::vector<std::string> feature_names(const MetaFeatures& features, const SearchSpace& space);
+
+/// Produces feature rows. Proxy scores come from the published NBSZ table
+/// or are computed (one network per arch shared by all base proxies, through
+/// the score cache); a missing score (-1e8 in NBSZ, a failed proxy, an arch
+/// the table lacks) is NaN, which XGBoost treats as missing.
+class FeatureBuilder {
+ public:
+  /// `path` is the JSON path errors name (e.g. "/proxies").
+  FeatureBuilder(const MetaFeatures& features, const SearchSpace& space, const Registry& registry, c10::Device device,
+                 bool use_cache, const std::string& path);
+  ~FeatureBuilder();
+
+  /// Appends one row (num_columns() values) for `arch`.
+  void append_row(const Arch& arch, std::vector<float>& out);
+  std::size_t num_columns() const { return names_.size(); }
+  const std::vector<std::string>& names() const { return names_; }
+
+  /// nbsz: the archs the published table holds, in file order; empty for compute.
+  const std::vector<Arch>& published_archs() const;
+  /// Base proxies that failed on some arch (their score is then missing).
+  int64_t proxy_errors() const;
+  double seconds() const;  // wall seconds spent computing scores
+
+  struct State;  // opaque (meta_model.cpp)
+
+ private:
+  std::unique_ptr<State> s_;
+  std::vector<std::string> names_;
+};
+
+// ---- The booster ----------------------------------------------------------
+/// The `model` block of a fit_meta pipeline: XGBoost parameters with defaults.
+const OptionSchema& meta_model_options();
+
+/// RAII owner of an XGBoost booster. Every C API failure becomes nas::Error
+/// with XGBoost's own message.
+class Booster {
+ public:
+  /// Trains on `rows` x `cols` row-major features (NaN = missing) and labels.
+  /// `params` is a resolved `model` block; `seed` replaces its -1.
+  static Booster train(const std::vector<float>& x, std::size_t rows, std::size_t cols, const std::vector<float>& y,
+                       const json& params, uint64_t seed);
+  static Booster load(const std::string& path);
+  Booster(Booster&& o) noexcept : handle_(o.handle_) { o.handle_ = nullptr; }
+  Booster(const Booster&) = delete;
+  Booster& operator=(const Booster&) = delete;
+  ~Booster();
+
+  std::vector<float> predict(const std::vector<float>& x, std::size_t rows, std::size_t cols) const;
+  /// XGBoost's JSON model format (the extension picks it).
+  void save(const std::string& path) const;
+  /// Importance by feature index (type "gain": mean gain of the splits on
+  /// it; 0 for a feature never split on).
+  std::vector<double> importance(std::size_t cols, const std::string& type = "gain") const;
+  std::size_t num_features() const;
+
+ private:
+  explicit Booster(void* handle) : handle_(handle) {}
+  void* handle_ = nullptr;
+};
+
+// ---- The `meta` proxy source ---------------------------------------------
+/// Options of {"proxy": {"name": "meta", "model": ...}}.
+const OptionSchema& meta_proxy_options();
+
+/// The source behind {"proxy": {"name": "meta", "model": "runs/x/model.json"}}:
+/// loads the model and its meta.json, rebuilds the features the model was
+/// fitted on (same proxies, source, data and init) and predicts. `space` is
+/// the pipeline's: it must be the space the model was fitted on (its name),
+/// so arch strings carry over.
+std::shared_ptr<ProxySource> make_meta_source(const json& proxy, const json& pipeline, const SearchSpace& space,
+                                              const Registry& registry, const std::string& path);
+
+}  // namespace nas

@@ -1,0 +1,423 @@
+// Feature rows of the meta-proxy (encodings, published or computed proxy
+// scores) and the `meta` proxy source. The booster itself is in
+// meta_booster.cpp.
+#include "nas/meta_model.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include "nas/csv.h"
+#include "nas/data.h"
+#include "nas/errors.h"
+#include "nas/pipeline.h"
+#include "nas/registry.h"
+#include "nas/score_cache.h"
+#include "nas/scorer.h"
+
+namespace nas {
+
+namespace {
+
+constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+
+std::vector<std::string> onehot_columns(const SearchSpace& space) {
+  std::vector<std::string> out;
+  for (const auto& d : space.dimensions())
+    for (const auto& c : d.choices) out.push_back("onehot:" + d.name + "=" + c);
+  return out;
+}
+
+void onehot_append(const SearchSpace& space, const Arch& arch, std::vector<float>& row) {
+  const auto& dims = space.dimensions();
+  for (std::size_t d = 0; d < dims.size(); ++d)
+    for (std::size_t c = 0; c < dims[d].choices.size(); ++c)
+      row.push_back(arch.choices[d] == static_cast<int>(c) ? 1.f : 0.f);
+}
+
+// Distinct choice names over all dimensions, in first-seen order.
+std::vector<std::string> distinct_choices(const SearchSpace& space) {
+  std::vector<std::string> out;
+  for (const auto& d : space.dimensions())
+    for (const auto& c : d.choices)
+      if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  return out;
+}
+
+std::vector<std::string> count_columns(const SearchSpace& space) {
+  std::vector<std::string> out;
+  for (const auto& c : distinct_choices(space)) out.push_back("count:" + c);
+  return out;
+}
+
+void count_append(const SearchSpace& space, const Arch& arch, std::vector<float>& row) {
+  const auto names = distinct_choices(space);
+  std::vector<float> counts(names.size(), 0.f);
+  const auto& dims = space.dimensions();
+  for (std::size_t d = 0; d < dims.size(); ++d) {
+    const auto& chosen = dims[d].choices[arch.choices[d]];
+    ++counts[std::find(names.begin(), names.end(), chosen) - names.begin()];
+  }
+  row.insert(row.end(), counts.begin(), counts.end());
+}
+
+// GRAF-style path features (Kadlecova et al., ICML 2024) for cell spaces
+// whose dimensions are the edges of one DAG, named "to<-from" (NB201): for
+// every non-empty set of operations (a choice named "none" is a missing
+// edge), the number of input->output paths that use only those operations,
+// and the length of the shortest one (0 when there is none).
+struct CellGraph {
+  std::vector<std::pair<int, int>> edges;  // (from, to) per dimension
+  int input = 0, output = 0;
+  std::vector<std::string> ops;  // distinct choice names except "none"
+  std::vector<std::vector<std::string>> op_sets;
+};
+
+CellGraph cell_graph(const SearchSpace& space) {
+  CellGraph g;
+  g.input = std::numeric_limits<int>::max(), g.output = std::numeric_limits<int>::min();
+  for (const auto& d : space.dimensions()) {
+    const auto sep = d.name.find("<-");
+    int to = 0, from = 0;
+    try {
+      if (sep == std::string::npos) throw std::invalid_argument("no <-");
+      to = std::stoi(d.name.substr(0, sep)), from = std::stoi(d.name.substr(sep + 2));
+    } catch (const std::exception&) {
+      throw Error("encoding 'paths' needs a cell space whose dimensions are DAG edges named \"to<-from\" (as "
+                  "nb201's); dimension \"" + d.name + "\" is not");
+    }
+    if (from >= to) throw Error("encoding 'paths': dimension \"" + d.name + "\" does not go forward");
+    g.edges.emplace_back(from, to);
+    g.input = std::min(g.input, from), g.output = std::max(g.output, to);
+  }
+  for (const auto& c : distinct_choices(space))
+    if (c != "none") g.ops.push_back(c);
+  for (uint32_t mask = 1; mask < (1u << g.ops.size()); ++mask) {
+    std::vector<std::string> set;
+    for (std::size_t k = 0; k < g.ops.size(); ++k)
+      if (mask & (1u << k)) set.push_back(g.ops[k]);
+    g.op_sets.push_back(std::move(set));
+  }
+  return g;
+}
+
+std::vector<std::string> path_columns(const SearchSpace& space) {
+  std::vector<std::string> out;
+  for (const char* kind : {"paths", "shortest"})
+    for (const auto& set : cell_graph(space).op_sets) {
+      std::string name = std::string(kind) + ":";
+      for (std::size_t k = 0; k < set.size(); ++k) name += (k ? "+" : "") + set[k];
+      out.push_back(name);
+    }
+  return out;
+}
+
+void path_append(const SearchSpace& space, const Arch& arch, std::vector<float>& row) {
+  const CellGraph g = cell_graph(space);
+  const auto& dims = space.dimensions();
+  const std::size_t n = g.output - g.input + 1;
+  std::vector<float> counts, shortest;
+  for (const auto& set : g.op_sets) {
+    // Paths by dynamic programming over the nodes in order (edges go forward).
+    std::vector<double> paths(n, 0.0), len(n, std::numeric_limits<double>::infinity());
+    paths[0] = 1, len[0] = 0;
+    for (std::size_t v = 1; v < n; ++v)
+      for (std::size_t e = 0; e < g.edges.size(); ++e) {
+        const auto [from, to] = g.edges[e];
+        if (to - g.input != static_cast<int>(v)) continue;
+        const auto& op = dims[e].choices[arch.choices[e]];
+        if (std::find(set.begin(), set.end(), op) == set.end()) continue;
+        paths[v] += paths[from - g.input];
+        len[v] = std::min(len[v], len[from - g.input] + 1);
+      }
+    counts.push_back(static_cast<float>(paths[n - 1]));
+    shortest.push_back(std::isfinite(len[n - 1]) ? static_cast<float>(len[n - 1]) : 0.f);
+  }
+  row.insert(row.end(), counts.begin(), counts.end());
+  row.insert(row.end(), shortest.begin(), shortest.end());
+}
+
+std::vector<Encoding>& encoding_table() {
+  static std::vector<Encoding> table = {
+      {"onehot", "per dimension, one column per choice (NB201: per-edge one-hot op)", onehot_columns, onehot_append},
+      {"counts", "per choice name, how many dimensions chose it (NB201: op counts)", count_columns, count_append},
+      {"paths", "per set of operations, input->output paths using only them and the shortest one's length (GRAF)",
+       path_columns, path_append},
+  };
+  return table;
+}
+
+std::mutex& encoding_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+}  // namespace
+
+const Encoding* find_encoding(const std::string& name) {
+  std::lock_guard<std::mutex> lock(encoding_mutex());
+  for (const auto& e : encoding_table())
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+std::vector<std::string> encoding_names() {
+  std::lock_guard<std::mutex> lock(encoding_mutex());
+  std::vector<std::string> out;
+  for (const auto& e : encoding_table()) out.push_back(e.name);
+  return out;
+}
+
+void add_encoding(Encoding encoding) {
+  std::lock_guard<std::mutex> lock(encoding_mutex());
+  for (auto& e : encoding_table())
+    if (e.name == encoding.name) throw Error("encoding '" + encoding.name + "' is already registered");
+  encoding_table().push_back(std::move(encoding));
+}
+
+// ---- MetaFeatures ---------------------------------------------------------
+
+json MetaFeatures::to_json() const {
+  json j = {{"space", space}, {"proxies", proxies}, {"source", source}, {"encoding", encoding}, {"metric", metric}};
+  if (source == "compute") j["data"] = data, j["init"] = init;
+  return j;
+}
+
+MetaFeatures MetaFeatures::from_json(const json& j, const std::string& path) {
+  MetaFeatures f;
+  try {
+    f.space = j.at("space");
+    f.proxies = j.at("proxies");
+    f.source = j.at("source");
+    f.encoding = j.at("encoding").get<std::vector<std::string>>();
+    f.metric = j.at("metric");
+    if (f.source == "compute") f.data = j.at("data"), f.init = j.at("init");
+  } catch (const json::exception& e) {
+    throw Error(path + ": not a meta-model description written by a fit_meta run (" + e.what() + ")");
+  }
+  if (f.source != "compute" && f.source != "nbsz") throw Error(path + ": unknown source \"" + f.source + "\"");
+  for (const auto& e : f.encoding)
+    if (!find_encoding(e)) throw Error(path + ": unknown encoding \"" + e + "\"");
+  return f;
+}
+
+std::vector<std::string> feature_names(const MetaFeatures& features, const SearchSpace& space) {
+  std::vector<std::string> out;
+  for (const auto& p : features.proxies) out.push_back(p.at("name"));
+  for (const auto& e : features.encoding) {
+    const auto cols = find_encoding(e)->columns(space);
+    out.insert(out.end(), cols.begin(), cols.end());
+  }
+  return out;
+}
+
+// ---- FeatureBuilder -------------------------------------------------------
+
+struct FeatureBuilder::State {
+  const SearchSpace* space = nullptr;
+  std::vector<const Encoding*> encodings;
+  std::size_t num_proxies = 0;
+  // nbsz: identity -> the proxies' published scores (NaN for -1e8).
+  std::unordered_map<std::string, std::vector<float>> published;
+  std::vector<Arch> published_archs;
+  // compute
+  std::unique_ptr<Scorer> scorer;
+  std::vector<std::unique_ptr<ScoreCache>> caches;
+  int64_t errors = 0;
+  double seconds = 0;
+};
+
+namespace {
+
+// The published NAS-Bench-Suite-Zero table for the model's space and
+// dataset; -1e8 (their NaN/inf marker) becomes missing.
+void load_published(FeatureBuilder::State& s, const MetaFeatures& f, const std::string& path) {
+  const std::string space_name = f.space.at("name");
+  const std::string dataset = f.space.value("dataset", "cifar10");
+  if (space_name != "nb201" || (dataset != "cifar10" && dataset != "imagenet16"))
+    throw PipelineError(path.substr(0, path.rfind('/')) + "/source",
+                        "published NAS-Bench-Suite-Zero scores are shipped for nb201 cifar10 and imagenet16 only "
+                        "(this is " + space_name + " " + dataset + "); use \"compute\"");
+  const CsvTable t = read_csv(resolve_data_path("nbsz_nb201_" + dataset + "_zc_proxies.csv"));
+  std::vector<std::string> available;
+  for (const auto& h : t.header)
+    if (h != "net" && h != "net_str") available.push_back(h);
+  std::vector<std::size_t> cols;
+  for (std::size_t i = 0; i < f.proxies.size(); ++i) {
+    const std::string name = f.proxies[i].at("name");
+    const auto it = std::find(available.begin(), available.end(), name);
+    if (it == available.end()) {
+      const std::string guess = did_you_mean(name, available);
+      std::string all;
+      for (const auto& a : available) all += (all.empty() ? "" : ", ") + a;
+      throw PipelineError(path + "/" + std::to_string(i),
+                          "NAS-Bench-Suite-Zero publishes no '" + name + "' scores" +
+                              (guess.empty() ? "" : ", did you mean \"" + guess + "\"?") + " (available: " + all + ")");
+    }
+    cols.push_back(t.column(name));
+  }
+  const std::size_t net = t.column("net");
+  for (const auto& row : t.rows) {
+    std::vector<float> v;
+    for (std::size_t c : cols) {
+      const double x = parse_double(row[c], t.path);
+      v.push_back(x <= -1e8 || !std::isfinite(x) ? kMissing : static_cast<float>(x));
+    }
+    Arch a = s.space->parse(row[net]);
+    if (s.published.emplace(s.space->identity(a), std::move(v)).second) s.published_archs.push_back(std::move(a));
+  }
+}
+
+void make_scorer(FeatureBuilder::State& s, const MetaFeatures& f, const Registry& registry, c10::Device device,
+                 bool use_cache, const std::string& path) {
+  const json context = {{"space", f.space}, {"init", f.init}, {"data", f.data}};
+  std::vector<NamedProxy> proxies;
+  for (std::size_t i = 0; i < f.proxies.size(); ++i) {
+    json o = f.proxies[i];
+    const std::string name = o.at("name");
+    if (use_cache) s.caches.push_back(std::make_unique<ScoreCache>(score_cache_context(o, context, registry)));
+    o.erase("name");
+    PluginContext pctx;
+    pctx.space = s.space;
+    proxies.push_back({name, registry.make_proxy(name, o, pctx, path + "/" + std::to_string(i))});
+  }
+  Batch batch = make_batch(f.data, s.space->num_classes(), "/data", device);
+  InitSpec init{f.init.at("kind"), f.init.at("seed").get<uint64_t>()};
+  s.scorer = std::make_unique<Scorer>(*s.space, std::move(proxies), std::move(batch), init, device);
+}
+
+}  // namespace
+
+FeatureBuilder::FeatureBuilder(const MetaFeatures& f, const SearchSpace& space, const Registry& registry,
+                               c10::Device device, bool use_cache, const std::string& path)
+    : s_(std::make_unique<State>()), names_(feature_names(f, space)) {
+  s_->space = &space;
+  s_->num_proxies = f.proxies.size();
+  for (const auto& e : f.encoding) s_->encodings.push_back(find_encoding(e));
+  if (f.source == "nbsz") load_published(*s_, f, path);
+  else make_scorer(*s_, f, registry, device, use_cache, path);
+}
+
+FeatureBuilder::~FeatureBuilder() = default;
+
+void FeatureBuilder::append_row(const Arch& arch, std::vector<float>& out) {
+  State& s = *s_;
+  const std::string id = s.space->identity(arch);
+  if (!s.scorer) {
+    const auto it = s.published.find(id);
+    if (it != s.published.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    else out.insert(out.end(), s.num_proxies, kMissing);
+  } else {
+    // Every score already cached: no network is built.
+    std::vector<float> row;
+    for (std::size_t p = 0; p < s.caches.size(); ++p) {
+      const auto c = s.caches[p]->get(id);
+      if (!c) break;
+      row.push_back(std::isfinite(*c) ? static_cast<float>(*c) : kMissing);
+    }
+    if (row.size() != s.num_proxies) {
+      row.clear();
+      const auto t0 = std::chrono::steady_clock::now();
+      const ArchScores r = s.scorer->score(arch);
+      s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      for (std::size_t p = 0; p < s.num_proxies; ++p) {
+        if (!r.errors[p].empty()) ++s.errors;
+        else if (!s.caches.empty()) s.caches[p]->put(id, r.scores[p]);
+        row.push_back(std::isfinite(r.scores[p]) ? static_cast<float>(r.scores[p]) : kMissing);
+      }
+    }
+    out.insert(out.end(), row.begin(), row.end());
+  }
+  for (const Encoding* e : s.encodings) e->append(*s.space, arch, out);
+}
+
+const std::vector<Arch>& FeatureBuilder::published_archs() const { return s_->published_archs; }
+int64_t FeatureBuilder::proxy_errors() const { return s_->errors; }
+double FeatureBuilder::seconds() const { return s_->seconds; }
+
+// ---- The `meta` proxy source ----------------------------------------------
+
+const OptionSchema& meta_proxy_options() {
+  static const OptionSchema s = {
+      string_option("model", "", "model.json written by a fit_meta run (its meta.json sidecar must sit beside it)")};
+  return s;
+}
+
+namespace {
+
+class MetaSource : public ProxySource {
+ public:
+  MetaSource(const json& proxy, const json& pipeline, const SearchSpace& space, const Registry& registry,
+             const std::string& path)
+      : space_(space), model_path_(proxy.at("model")) {
+    const std::string meta_path = (std::filesystem::path(model_path_).parent_path() / "meta.json").string();
+    std::ifstream in(meta_path);
+    if (!in)
+      throw PipelineError(path + "/proxy/model", "cannot open " + meta_path +
+                                                     " (the sidecar a fit_meta run writes beside model.json)");
+    std::stringstream text;
+    text << in.rdbuf();
+    features_ = MetaFeatures::from_json(parse_json_text(text.str(), meta_path), meta_path);
+    const std::string fitted_on = features_.space.at("name");
+    if (fitted_on != pipeline.at("space").at("name"))
+      throw PipelineError(path + "/proxy/model", model_path_ + " was fitted on space '" + fitted_on +
+                                                     "', not '" + pipeline.at("space").at("name").get<std::string>() +
+                                                     "'");
+    // Features are rebuilt exactly as at fit time: the model's own space
+    // block (dataset included), data and init; the pipeline supplies only
+    // the archs and the device.
+    json o = features_.space;
+    o.erase("name");
+    model_space_ = registry.make_space(fitted_on, o, PluginContext{}, path + "/proxy/model");
+    builder_ = std::make_unique<FeatureBuilder>(features_, *model_space_, registry,
+                                                resolve_device(pipeline.at("device")), pipeline.value("cache", true),
+                                                path + "/proxy/model");
+    try {
+      booster_ = std::make_unique<Booster>(Booster::load(model_path_));
+    } catch (const Error& e) {
+      throw PipelineError(path + "/proxy/model", e.what());
+    }
+    if (booster_->num_features() != builder_->num_columns())
+      throw PipelineError(path + "/proxy/model", model_path_ + " takes " + std::to_string(booster_->num_features()) +
+                                                     " features but " + meta_path + " describes " +
+                                                     std::to_string(builder_->num_columns()));
+  }
+
+  double score(const Arch& arch) override {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<float> row;
+    builder_->append_row(model_space_->parse(space_.to_string(arch)), row);
+    const double p = booster_->predict(row, 1, row.size())[0];
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return p;
+  }
+
+  std::string describe() const override {
+    std::string names;
+    for (const auto& p : features_.proxies) names += (names.empty() ? "" : ", ") + p.at("name").get<std::string>();
+    return "meta (" + model_path_ + ": XGBoost over " + names + ", " + features_.source + " scores)";
+  }
+
+ private:
+  const SearchSpace& space_;
+  std::string model_path_;
+  MetaFeatures features_;
+  std::shared_ptr<SearchSpace> model_space_;
+  std::unique_ptr<FeatureBuilder> builder_;
+  std::unique_ptr<Booster> booster_;
+};
+
+}  // namespace
+
+std::shared_ptr<ProxySource> make_meta_source(const json& proxy, const json& pipeline, const SearchSpace& space,
+                                              const Registry& registry, const std::string& path) {
+  return std::make_shared<MetaSource>(proxy, pipeline, space, registry, path);
+}
+
+}  // namespace nas
