@@ -27,15 +27,15 @@ CellShape cell_shape(int c) {
 
 }  // namespace
 
-ConvBnRelu::ConvBnRelu(int64_t in_channels, int64_t out_channels, int64_t kernel) {
+ConvBnRelu::ConvBnRelu(int64_t in_channels, int64_t out_channels, int64_t kernel, double bn_momentum) {
   auto seq = register_module("conv_bn_relu", holder());
   conv = seq->register_module(
       "0", torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, kernel).padding(kernel / 2).bias(false)));
   bn = seq->register_module(
-      "1", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out_channels).eps(kBnEps).momentum(kBnMomentum)));
+      "1", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out_channels).eps(kBnEps).momentum(bn_momentum)));
 }
 
-Cell::Cell(const Spec& pruned, int64_t in_channels, int64_t out_channels)
+Cell::Cell(const Spec& pruned, int64_t in_channels, int64_t out_channels, double bn_momentum)
     : spec(pruned), channels(vertex_channels(pruned, static_cast<int>(in_channels), static_cast<int>(out_channels))) {
   const int n = spec.n;
   vertex_op.resize(n);
@@ -44,16 +44,17 @@ Cell::Cell(const Spec& pruned, int64_t in_channels, int64_t out_channels)
   for (int t = 1; t < n - 1; ++t)
     if (spec.label[t] != kMaxPool3x3)
       vertex_op[t] = vertex_ops->register_module(
-          std::to_string(t), std::make_shared<ConvBnRelu>(channels[t], channels[t], spec.label[t] == kConv3x3 ? 3 : 1));
+          std::to_string(t),
+          std::make_shared<ConvBnRelu>(channels[t], channels[t], spec.label[t] == kConv3x3 ? 3 : 1, bn_momentum));
   auto input_ops = register_module("input_op", holder());
   for (int t = 1; t < n; ++t)
     if (spec.adj[0][t])
       input_op[t] = input_ops->register_module(std::to_string(t),
-                                               std::make_shared<ConvBnRelu>(in_channels, channels[t], 1));
+                                               std::make_shared<ConvBnRelu>(in_channels, channels[t], 1, bn_momentum));
 }
 
-Network::Network(const Spec& pruned, int num_classes) {
-  stem_ = register_module("stem", std::make_shared<ConvBnRelu>(3, kStemChannels, 3));
+Network::Network(const Spec& pruned, int num_classes, double bn_momentum) {
+  stem_ = register_module("stem", std::make_shared<ConvBnRelu>(3, kStemChannels, 3, bn_momentum));
   auto layers = register_module("layers", holder());
   int k = 0;
   for (int c = 0; c < kStacks * kCellsPerStack; ++c) {
@@ -62,7 +63,8 @@ Network::Network(const Spec& pruned, int num_classes) {
       layers->register_module(std::to_string(k++), holder());
     }
     const CellShape s = cell_shape(c);
-    layers_.push_back(layers->register_module(std::to_string(k++), std::make_shared<Cell>(pruned, s.in, s.out)));
+    layers_.push_back(
+        layers->register_module(std::to_string(k++), std::make_shared<Cell>(pruned, s.in, s.out, bn_momentum)));
   }
   classifier_ = register_module("classifier", torch::nn::Linear(kStemChannels << (kStacks - 1), num_classes));
 }

@@ -14,22 +14,24 @@
 
 namespace nb101 {
 
-/// BatchNorm as NB101 sets it: eps 1e-5 and TF momentum 0.997, i.e. LibTorch
-/// momentum 0.003 (NBSZ's port kept PyTorch's 0.1; only the running stats
-/// differ, which train-mode proxies never read).
-constexpr double kBnMomentum = 0.003;
+/// BatchNorm eps (official). The momentum is the space's `bn_momentum`
+/// option: 0.1 (default) is what NAS-Bench-Suite-Zero's PyTorch port used,
+/// 0.003 the official TF decay 0.997. Train-mode forwards normalise with the
+/// batch statistics either way, but zen reads running_var after its two
+/// forwards, so the momentum changes zen.
 constexpr double kBnEps = 1e-5;
+constexpr double kNbszBnMomentum = 0.1;
 
 /// Conv(k, pad k/2, no bias) -> BN -> ReLU, parameters under conv_bn_relu.{0,1}.
 struct ConvBnRelu : torch::nn::Module {
-  ConvBnRelu(int64_t in_channels, int64_t out_channels, int64_t kernel);
+  ConvBnRelu(int64_t in_channels, int64_t out_channels, int64_t kernel, double bn_momentum);
   torch::nn::Conv2d conv{nullptr};
   torch::nn::BatchNorm2d bn{nullptr};
 };
 
 /// One cell of a pruned spec between `in` and `out` channels.
 struct Cell : torch::nn::Module {
-  Cell(const Spec& pruned, int64_t in_channels, int64_t out_channels);
+  Cell(const Spec& pruned, int64_t in_channels, int64_t out_channels, double bn_momentum);
   Spec spec;
   std::vector<int> channels;  // vertex_channels(spec, in, out)
   /// vertex_op[t] for conv vertices t (null for maxpool and the ends);
@@ -40,7 +42,7 @@ struct Cell : torch::nn::Module {
 
 class Network : public nas::Network {
  public:
-  Network(const Spec& pruned, int num_classes);
+  Network(const Spec& pruned, int num_classes, double bn_momentum = kNbszBnMomentum);
   torch::Tensor forward(torch::Tensor x) override;
 
  private:

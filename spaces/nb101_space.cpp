@@ -38,12 +38,17 @@ class Nb101Space : public nas::SearchSpace {
                          "true: size(), arch_at() and index_of() cover the labelled cells only, in table order "
                          "(so a correlate run can take sample \"all\"); sampling and moves still cover the "
                          "whole space"),
+        nas::double_option("bn_momentum", nb101::kNbszBnMomentum,
+                           "BatchNorm momentum (LibTorch convention): 0.1 as NAS-Bench-Suite-Zero's PyTorch port, "
+                           "0.003 as the official TF model (decay 0.997); changes zen, which reads running_var")
+            .range(0, 1),
     };
   }
 
   Nb101Space(const nas::json& options, const nas::PluginContext& ctx) : dimensions_(nb101::dimensions()) {
     const std::string benchmark = options.at("benchmark").get<std::string>();
     enumerate_ = options.at("enumerate_labelled").get<bool>();
+    bn_momentum_ = options.at("bn_momentum").get<double>();
     if (benchmark != "none") {
       const std::string dir = ctx.data_dir.empty() ? nas::default_data_dir() : ctx.data_dir;
       const std::string path =
@@ -114,7 +119,7 @@ class Nb101Space : public nas::SearchSpace {
   std::shared_ptr<nas::Network> build(const nas::Arch& arch, const nas::BuildOptions& options) const override {
     if (options.num_classes < 1)
       throw nas::Error("nb101: num_classes must be at least 1, got " + std::to_string(options.num_classes));
-    return std::make_shared<nb101::Network>(pruned(arch), options.num_classes);
+    return std::make_shared<nb101::Network>(pruned(arch), options.num_classes, bn_momentum_);
   }
 
   std::optional<int64_t> size() const override {
@@ -175,6 +180,7 @@ class Nb101Space : public nas::SearchSpace {
 
   std::vector<nas::Dimension> dimensions_;
   bool enumerate_ = false;
+  double bn_momentum_ = nb101::kNbszBnMomentum;
   std::optional<nb101::Benchmark> benchmark_;
 };
 

@@ -82,9 +82,11 @@ TEST(nb101Plugin, LoadsWithItsOptionsAndDimensions) {
   ASSERT_TRUE(registry().refusals().empty()) << registry().refusals().front();
   const nas::LoadedPlugin* plugin = registry().find("space", "nb101");
   ASSERT_NE(plugin, nullptr);
-  ASSERT_EQ(plugin->options.size(), 2u);
+  ASSERT_EQ(plugin->options.size(), 3u);
   EXPECT_EQ(plugin->options[0].name, "benchmark");
   EXPECT_EQ(plugin->options[1].name, "enumerate_labelled");
+  EXPECT_EQ(plugin->options[2].name, "bn_momentum");
+  EXPECT_EQ(plugin->options[2].default_value, 0.1);
   const auto& dims = space().dimensions();
   ASSERT_EQ(dims.size(), 26u);
   EXPECT_EQ(dims[0].name, "0->1");
@@ -311,6 +313,19 @@ TEST(nb101Network, ForwardShapesAndHooks) {
   EXPECT_EQ(feature_shape, (std::vector<int64_t>{2, 512, 8, 8}));
   net->hooks.batchnorm = false;
   EXPECT_EQ(net->forward(torch::randn({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 10}));
+
+  // BN momentum: NBSZ's 0.1 by default, the official TF 0.003 on request.
+  auto tf = make_space({{"benchmark", "none"}, {"bn_momentum", 0.003}})->build(space().parse(kGolden1), {10});
+  for (auto* n : {net.get(), tf.get()}) {
+    int bns = 0;
+    for (const auto& m : n->modules())
+      if (auto* bn = m->as<torch::nn::BatchNorm2d>()) {
+        ++bns;
+        EXPECT_EQ(bn->options.momentum(), n == net.get() ? 0.1 : 0.003);
+        EXPECT_EQ(bn->options.eps(), 1e-5);
+      }
+    EXPECT_EQ(bns, 1 + 9 * 7);
+  }
 }
 
 TEST(nb101Benchmark, LabelledCellsAnswerQueries) {
