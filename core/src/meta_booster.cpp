@@ -36,13 +36,13 @@ class Matrix {
 }  // namespace
 
 // Defaults, tuned on the shipped NBSZ NB201 CIFAR-10 data with 400 training
-// archs (Spearman on the other 9,045, mean of 3 seeds, python3-xgboost):
-// the published setting (NASLib's zero-cost XGBoost: 300 rounds, depth 6,
-// eta 0.05, no subsampling) gives 0.941 with the 13 proxies alone and 0.955
-// with the onehot + counts + paths encodings. Smaller steps over more,
-// shallower trees that each see 70% of the archs and half of the features
-// (which, with ~80 correlated columns, keeps one proxy from dominating every
-// tree) give 0.946 and 0.965. Fitting costs ~2 s on 2 cores.
+// archs (Spearman on the other 9,045, mean of seeds 0-2): the published
+// setting (NASLib's zero-cost XGBoost: 300 rounds, depth 6, eta 0.05, no
+// subsampling) gives 0.941 with the 13 proxies alone and 0.959 with the
+// onehot + counts + paths encodings. Smaller steps over more, shallower
+// trees, each seeing 70% of the archs and half of the columns (with ~80
+// correlated columns this keeps a few strong ones from deciding every tree),
+// give 0.945 and 0.964. A fit takes a few seconds on 2 cores.
 const OptionSchema& meta_model_options() {
   static const OptionSchema s = {
       int_option("num_round", 1000, "boosting rounds (trees)").range(1, 100000),
