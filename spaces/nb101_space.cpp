@@ -8,6 +8,10 @@
 // `enumerate_labelled` option asks for the labelled index, and searches use a
 // proxy objective.
 //
+// sample() is NASLib's sampler (uniform edge bits and ops, redrawn until
+// valid): uniform over genomes, not over the 423k distinct cells, so it
+// favours small cells (200 samples give ~130 distinct hashes).
+//
 // Moves: neighbours() are the one-dimension edits that stay valid and change
 // the hash, one per distinct hash (neutral edits to dangling vertices are
 // dropped, so a local search moves). A cell with no such neighbour (the
