@@ -21,7 +21,10 @@ cat > "$work/p.json" <<JSON
 JSON
 # The installed nasrun, its installed plugins, and the new one.
 unset NASRUN_PLUGIN_PATH NASRUN_DATA_DIR
-"$work/prefix/bin/nasrun" --plugin-path "$work/build" --list | grep -q "my_proxy"
+# Captured first: with pipefail, `grep -q` closing the pipe early would
+# fail the step through nasrun's SIGPIPE.
+listing=$("$work/prefix/bin/nasrun" --plugin-path "$work/build" --list)
+grep -q "my_proxy" <<< "$listing"
 "$work/prefix/bin/nasrun" "$work/p.json" --plugin-path "$work/build" --quiet
 # A finite positive score in the my_proxy column.
 python_free_check=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="my_proxy") c=i} NR==2{print $c}' "$work/run/scores.csv")
