@@ -4,10 +4,43 @@
 
 #include <ATen/ATen.h>
 
+#include <torch/enum.h>
+
+#include <optional>
+#include <variant>
+
+#include "second_order.h"
+
 namespace nas {
 
+namespace {
+
+/// The geometry of `m` when conv2d_fast_second_order can stand in for its
+/// forward (numeric zero padding); nullopt otherwise.
+std::optional<ConvGeometry> fast_geometry(const torch::nn::Conv2dImpl& m) {
+  // The options hold padding and padding mode in variants: c10::variant in
+  // LibTorch 1.x, std::variant in 2.x. Argument-dependent lookup finds the
+  // matching get_if, and the enum's name reads the same in both.
+  using std::get_if;
+  const auto& o = m.options;
+  const auto* padding = get_if<torch::ExpandingArray<2>>(&o.padding());
+  if (padding == nullptr || torch::enumtype::get_enum_name(o.padding_mode()) != "kZeros") return std::nullopt;
+  ConvGeometry g;
+  for (int i = 0; i < 2; ++i) {
+    g.stride[i] = (*o.stride())[i];
+    g.padding[i] = (**padding)[i];
+    g.dilation[i] = (*o.dilation())[i];
+  }
+  g.groups = o.groups();
+  return g;
+}
+
+}  // namespace
+
 torch::Tensor Network::conv(torch::nn::Conv2dImpl& m, const torch::Tensor& x) {
-  torch::Tensor y = m.forward(x);
+  const std::optional<ConvGeometry> geometry =
+      hooks.fast_second_order ? fast_geometry(m) : std::optional<ConvGeometry>();
+  torch::Tensor y = geometry ? conv2d_fast_second_order(x, m.weight, m.bias, *geometry) : m.forward(x);
   if (hooks.flops) {
     const auto& o = m.options;
     const double k = static_cast<double>((*o.kernel_size())[0] * (*o.kernel_size())[1]);
@@ -30,6 +63,11 @@ torch::Tensor Network::linear(torch::nn::LinearImpl& m, const torch::Tensor& x) 
 torch::Tensor Network::batchnorm(torch::nn::BatchNorm2dImpl& m, const torch::Tensor& x) {
   if (!hooks.batchnorm) return x;
   if (hooks.flops) *hooks.flops += static_cast<double>(x[0].numel()) * (m.options.affine() ? 2.0 : 1.0);
+  const auto& o = m.options;
+  if (hooks.fast_second_order && m.is_training() && o.track_running_stats() && o.momentum()) {
+    if (m.num_batches_tracked.defined()) m.num_batches_tracked += 1;  // as BatchNormImplBase::forward does
+    return batch_norm_fast_second_order(x, m.weight, m.bias, m.running_mean, m.running_var, *o.momentum(), o.eps());
+  }
   return m.forward(x);
 }
 

@@ -171,6 +171,7 @@ void Probes::State::record(ProbeSet wanted) {
   if (jacobian_wanted) inputs = inputs.detach().requires_grad_(true);
 
   ForwardHooks hooks;
+  hooks.fast_second_order = hessian;
   std::vector<at::Tensor> outputs;
   std::vector<torch::nn::Module*> output_modules;
   if (activations_wanted)

@@ -27,6 +27,9 @@ struct ForwardHooks {
   std::function<torch::Tensor(torch::nn::Module&, const torch::Tensor&)> layer_output;
   /// Called with the features before global pooling (zen's f).
   std::function<void(const torch::Tensor&)> features;
+  /// true: convolutions take a double backward on the fast kernels (set for
+  /// the create-graph pass of grasp's H·g; same values up to summation order).
+  bool fast_second_order = false;
   /// When set, each leaf adds its FLOPs (tensorwatch rules) here.
   double* flops = nullptr;
 };
