@@ -4,7 +4,12 @@
 //
 //   build/bin/bench_proxies [--space nb201] [--archs 10] [--device cpu]
 //                           [--proxies grad_norm,snip,...] [--data hash|cifar10]
-//                           [--seed 0] [--threads N]
+//                           [--seed 0] [--threads N] [--reference FILE]
+//
+// For nb201 it prints next to each figure the reference Python code's
+// seconds per arch (zero-cost-nas / NASLib, torch 1.13.1, one thread, median
+// over 40 archs, from the fixtures' reference_timing_cpu_s) and the ratio;
+// compare with --threads 1, as the reference was measured.
 //
 // "alone" times each proxy with a fresh network and probe context, as the
 // reference driver runs them (one deep copy and its own passes per proxy);
@@ -15,6 +20,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -47,6 +53,7 @@ double peak_rss_mib() {
 
 int main(int argc, char** argv) {
   std::string space_name = "nb201", device_name = "cpu", proxy_list, data_name = "hash";
+  std::string reference_file = std::string(NASRUN_SOURCE_DIR) + "/tests/data/nb201_proxies.json";
   int archs = 10, threads = 0;
   uint64_t seed = 0;
   po::options_description opts("bench_proxies");
@@ -54,7 +61,8 @@ int main(int argc, char** argv) {
       "archs", po::value(&archs), "archs timed (after one warm-up)")("device", po::value(&device_name), "cpu | cuda")(
       "proxies", po::value(&proxy_list), "comma-separated (default: every proxy plugin)")(
       "data", po::value(&data_name), "hash | cifar10 | synthetic")("seed", po::value(&seed), "sample seed")(
-      "threads", po::value(&threads), "intra-op threads (0 = LibTorch default)");
+      "threads", po::value(&threads), "intra-op threads (0 = LibTorch default)")(
+      "reference", po::value(&reference_file), "fixtures JSON with reference_timing_cpu_s (nb201 only)");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, opts), vm);
   po::notify(vm);
@@ -103,18 +111,36 @@ int main(int argc, char** argv) {
       if (i > 0) shared += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
 
-    double alone_total = 0;
+    json reference = json::object();
+    if (space_name == "nb201") {
+      std::ifstream in(reference_file);
+      if (in) reference = json::parse(in).value("reference_timing_cpu_s", json::object());
+    }
+    const auto reference_of = [&](const std::string& proxy) {
+      return reference.contains(proxy) ? reference.at(proxy).get<double>() : 0.0;
+    };
+
+    double alone_total = 0, reference_total = 0;
     std::cout << "device " << device.str() << ", threads " << at::get_num_threads() << ", space " << space_name
               << ", " << archs << " archs, batch " << batch.inputs.size(0) << " (" << data_name << ")\n";
     std::cout << std::fixed << std::setprecision(4);
-    std::cout << std::left << std::setw(12) << "proxy" << "  s/arch alone\n";
+    std::cout << std::left << std::setw(12) << "proxy" << std::setw(14) << "  s/arch alone"
+              << (reference.empty() ? "" : "  reference s/arch (1 thread)  ratio") << "\n";
     for (std::size_t p = 0; p < proxies.size(); ++p) {
-      std::cout << std::left << std::setw(12) << proxies[p].name << "  " << alone[p] / archs << "\n";
-      alone_total += alone[p] / archs;
+      const double mine = alone[p] / archs, ref = reference_of(proxies[p].name);
+      std::cout << std::left << std::setw(12) << proxies[p].name << "  " << std::setw(12) << mine;
+      if (ref > 0) std::cout << "  " << std::setw(28) << ref << std::setprecision(2) << ref / mine << "x" << std::setprecision(4);
+      std::cout << "\n";
+      alone_total += mine;
+      reference_total += ref;
     }
     std::cout << "all proxies, each alone:   " << alone_total << " s/arch\n";
     std::cout << "all proxies, shared probes: " << shared / archs << " s/arch (" << archs / shared << " archs/s, "
               << std::setprecision(2) << alone_total / (shared / archs) << "x)\n";
+    if (reference_total > 0)
+      std::cout << std::setprecision(4) << "reference, these proxies: " << reference_total << " s/arch (one thread); "
+                << "shared probes are " << std::setprecision(2) << reference_total / (shared / archs)
+                << "x faster\n";
     std::cout << "peak memory " << std::setprecision(0) << peak_rss_mib() << " MiB\n";
   } catch (const std::exception& e) {
     std::cerr << "bench_proxies: " << e.what() << "\n";

@@ -108,6 +108,12 @@ TEST(FitMeta, PublishedSettingReachesTheAnchorOnCifar10) {
   EXPECT_GT(s["test"]["kendall"].get<double>(), 0.75);
   EXPECT_EQ(s["feature_importances"].size(), 13u);
   EXPECT_GT(s["feature_importances"]["jacov"].get<double>(), 0);
+  // Each base proxy on the same test archs, from its own feature column:
+  // jacov is NBSZ's best single proxy on CIFAR-10 (0.818), below the model.
+  ASSERT_EQ(s["test_base_proxies"].size(), 13u);
+  const double jacov = s["test_base_proxies"]["jacov"]["spearman"].get<double>();
+  EXPECT_NEAR(jacov, 0.818, 0.01);
+  EXPECT_LT(jacov, s["test"]["spearman"].get<double>());
   const std::string dir = p["output"];
   for (const char* f : {"model.json", "meta.json", "predictions.csv", "summary.json", "scatter_test.dat"})
     EXPECT_TRUE(fs::exists(dir + "/" + f)) << f;

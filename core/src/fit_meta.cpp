@@ -201,6 +201,15 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   json importances = json::object();
   for (std::size_t i = 0; i < cols; ++i) importances[names[i]] = gain[i];
 
+  // Each base proxy alone on the same test archs: what the model adds. Its
+  // column is the feature itself (missing scores are NaN, ranked last).
+  json base = json::object();
+  for (std::size_t p = 0; p < features.proxies.size(); ++p) {
+    std::vector<float> column;
+    for (std::size_t k = 0; k < split.test.size(); ++k) column.push_back(x_test[k * cols + p]);
+    base[features.proxies[p].at("name").get<std::string>()] = fit_stats(column, split.test_y);
+  }
+
   json summary = {{"run", "fit_meta"},
                   {"complete", true},
                   {"space", space_name},
@@ -211,6 +220,7 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
                   {"model", params},
                   {"train", fit_stats(pred_train, split.train_y)},
                   {"test", fit_stats(pred_test, split.test_y)},
+                  {"test_base_proxies", base},
                   {"feature_importances", importances},
                   {"seconds", {{"features", features_seconds}, {"fit", fit_seconds}, {"total", since(start)}}}};
   if (compute) summary["proxy_errors"] = builder.proxy_errors();

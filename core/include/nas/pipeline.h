@@ -4,7 +4,8 @@
 // reproduces the run exactly.
 //
 // Keys (see README.md for the full reference):
-//   run        "search" | "score" | "correlate"           (default "search")
+//   run        "search" | "compare" | "score" | "correlate" | "fit_meta"
+//                                                          (default "search")
 //   seed       integer >= 0                                (default 0)
 //   device     "auto" | "cpu" | "cuda"                     (default "auto")
 //   space      {"name": ..., <the space plugin's options>} (required)
@@ -12,7 +13,10 @@
 // search:    objective {"kind": "tabular", "metric"}, strategy {"name",
 //            "options"}, budget {"queries"}, repeats
 // score:     proxies [...], archs [...] | sample N | "all", data, init
+// compare:   as search, with strategies [{"label", ...strategy block}]
 // correlate: as score, plus metric
+// fit_meta:  proxies, source, encoding, metric, train/test {"sample"}, model
+//            (XGBoost parameters), data, init
 #pragma once
 #include <string>
 
