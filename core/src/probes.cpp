@@ -228,6 +228,9 @@ Probes::Probes(std::shared_ptr<Network> net, Batch batch, std::function<std::sha
 Probes::~Probes() = default;
 
 void Probes::plan(ProbeSet needs) { s_->planned |= needs; }
+void Probes::record_planned() {
+  if ((s_->planned & kForwardProbes & ~s_->recorded) != kNoProbe) s_->record(kNoProbe);
+}
 Network& Probes::network() { return *s_->net; }
 const Batch& Probes::batch() const { return s_->batch; }
 const InitSpec& Probes::init() const { return s_->init; }

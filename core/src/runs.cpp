@@ -29,15 +29,6 @@ namespace nas {
 
 namespace {
 
-std::shared_ptr<SearchSpace> make_space(const json& resolved, const Registry& reg) {
-  json o = resolved.at("space");
-  const std::string name = o.at("name");
-  o.erase("name");
-  PluginContext ctx;
-  ctx.seed = resolved.at("seed");
-  return reg.make_space(name, o, ctx, "/space");
-}
-
 // The archs a score/correlate run covers, in a fixed order.
 std::vector<Arch> select_archs(const json& resolved, const SearchSpace& space) {
   std::vector<Arch> archs;
@@ -80,7 +71,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
   const Registry& reg = *ctx.registry;
   RunDir& dir = *ctx.dir;
   const bool correlate = resolved.at("run") == "correlate";
-  auto space = make_space(resolved, reg);
+  auto space = make_pipeline_space(resolved, reg);
   const c10::Device device = resolve_device(resolved.at("device"));
 
   std::string metric;
@@ -124,6 +115,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
 
   const std::size_t np = proxies.size();
   std::vector<std::vector<double>> scores(np), seconds(np);
+  std::vector<double> shared_seconds;  // NaN for archs taken from the cache or an earlier run
   std::vector<double> targets;
   std::vector<int64_t> nonfinite(np, 0), errors(np, 0);
   std::vector<json> rows;
@@ -155,6 +147,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
         if (ctx.verbosity != Verbosity::Quiet) std::cerr << arch_str << ": " << s.note << "\n";
       }
       if (auto idx = space->index_of(archs[k])) line["index"] = *idx;
+      if (!all_cached) line["seconds_shared"] = s.shared_seconds;
       for (std::size_t p = 0; p < np; ++p) {
         line[proxies[p].name] = finite_or_string(s.scores[p]);
         line["seconds_" + proxies[p].name] = s.seconds[p];
@@ -191,6 +184,8 @@ json run_score(const json& resolved, const RunContext& ctx) {
       if (!std::isfinite(v)) ++nonfinite[p];
       if (line.contains("error_" + proxies[p].name)) ++errors[p];
     }
+    shared_seconds.push_back(line.contains("seconds_shared") ? line.at("seconds_shared").get<double>()
+                                                             : std::numeric_limits<double>::quiet_NaN());
     if (correlate) targets.push_back(as_double(line.at(metric)));
     progress.update(static_cast<long long>(k + 1));
   }
@@ -211,11 +206,14 @@ json run_score(const json& resolved, const RunContext& ctx) {
   }
   const std::size_t nc = names.size();
 
-  // scores.csv: arch, index, one column per proxy, then seconds_<proxy>.
+  // scores.csv: arch, index, one column per proxy, then seconds_<proxy>, then
+  // seconds_shared (network build and the passes the proxies share; a
+  // proxy's own seconds come after it; all 0 / nan for cached archs).
   std::ostringstream csv;
   csv << "arch,index";
   for (const auto& n : names) csv << "," << n;
   for (const auto& n : names) csv << ",seconds_" << n;
+  csv << ",seconds_shared";
   if (correlate) csv << "," << metric;
   csv << "\n";
   for (std::size_t k = 0; k < rows.size(); ++k) {
@@ -223,6 +221,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
     if (rows[k].contains("index")) csv << rows[k].at("index").get<int64_t>();
     for (std::size_t p = 0; p < nc; ++p) csv << "," << format_double(scores[p][k]);
     for (std::size_t p = 0; p < nc; ++p) csv << "," << format_double(seconds[p][k]);
+    csv << "," << format_double(shared_seconds[k]);
     if (correlate) csv << "," << format_double(targets[k]);
     csv << "\n";
   }
@@ -235,10 +234,27 @@ json run_score(const json& resolved, const RunContext& ctx) {
                   {"data", data},
                   {"init", resolved.at("init")},
                   {"device", device.str()}};
+  // Timings over the archs this run computed (not those from the cache).
+  std::vector<std::size_t> computed;
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    if (std::isfinite(shared_seconds[k])) computed.push_back(k);
+  const auto mean_computed = [&](const std::vector<double>& v) {
+    std::vector<double> c;
+    for (std::size_t k : computed) c.push_back(v[k]);
+    return finite_or_string(mean(c));
+  };
+  std::vector<double> per_arch(rows.size(), 0.0);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    per_arch[k] = shared_seconds[k];
+    for (std::size_t p = 0; p < np; ++p) per_arch[k] += seconds[p][k];
+  }
+  summary["seconds"] = {{"archs_computed", computed.size()},
+                        {"mean_shared", mean_computed(shared_seconds)},
+                        {"mean_per_arch", mean_computed(per_arch)}};
   json per = json::object();
   for (std::size_t p = 0; p < nc; ++p)
     per[names[p]] = {{"nonfinite", nonfinite[p]}, {"errors", errors[p]},
-                            {"mean_seconds", finite_or_string(mean(seconds[p]))}};
+                     {"mean_seconds", mean_computed(seconds[p])}};
   if (correlate) {
     summary["metric"] = metric;
     summary["benchmark_source"] = space->benchmark_source();
@@ -267,6 +283,15 @@ json run_score(const json& resolved, const RunContext& ctx) {
   summary["proxies"] = per;
   dir.write_json("summary.json", summary);
   return summary;
+}
+
+std::shared_ptr<SearchSpace> make_pipeline_space(const json& resolved, const Registry& registry) {
+  json o = resolved.at("space");
+  const std::string name = o.at("name");
+  o.erase("name");
+  PluginContext ctx;
+  ctx.seed = resolved.at("seed");
+  return registry.make_space(name, o, ctx, "/space");
 }
 
 json run_pipeline(const json& resolved, const RunContext& ctx) {

@@ -61,6 +61,7 @@ ArchScores Scorer::score_on(const Arch& arch, c10::Device device, const Batch& b
     net->train();
     return net;
   };
+  const auto t_shared = std::chrono::steady_clock::now();
   torch::manual_seed(arch_seed);
   auto net = space_.build(arch, build);
   if (init_.kind == "hash") hash_init(*net, init_.seed);
@@ -70,6 +71,12 @@ ArchScores Scorer::score_on(const Arch& arch, c10::Device device, const Batch& b
   Probes probes(net, batch, make, init_);
   probes.plan(needs_);
   ArchScores out;
+  try {
+    probes.record_planned();
+  } catch (const std::exception&) {
+    // Each proxy that reads the shared probes meets the error itself below.
+  }
+  out.shared_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_shared).count();
   for (const auto& p : proxies_) {
     const auto t0 = std::chrono::steady_clock::now();
     double s = std::numeric_limits<double>::quiet_NaN();

@@ -161,12 +161,7 @@ struct StrategyEntry {
 class SearchRunner {
  public:
   SearchRunner(const json& resolved, const RunContext& ctx) : resolved_(resolved), ctx_(ctx) {
-    json o = resolved.at("space");
-    const std::string name = o.at("name");
-    o.erase("name");
-    PluginContext pctx;
-    pctx.seed = resolved.at("seed");
-    space_ = ctx.registry->make_space(name, o, pctx, "/space");
+    space_ = make_pipeline_space(resolved, *ctx.registry);
     objective_ = std::make_unique<Objective>(resolved.at("objective"), resolved, *space_, *ctx.registry);
     for (auto& line : ctx.dir->read_lines("evaluations.jsonl"))
       logged_[{line.value("label", ""), line.at("repeat").get<int>(), line.at("index").get<int64_t>()}] = line;

@@ -65,6 +65,9 @@ class Probes {
   /// the first request of any of weight grads, H·g, layer activations, input
   /// Jacobian or ReLU codes records every planned one from one forward.
   void plan(ProbeSet needs);
+  /// Runs that shared forward now (nothing when no such probe is planned),
+  /// so its cost can be told apart from each proxy's own work.
+  void record_planned();
 
   Network& network();
   const Batch& batch() const;

@@ -1,6 +1,7 @@
 // The run kinds of a resolved pipeline. Each writes into its run directory
 // and returns the summary it wrote.
 #pragma once
+#include <memory>
 #include <string>
 
 #include "nas/options.h"
@@ -9,6 +10,7 @@ namespace nas {
 
 class Registry;
 class RunDir;
+class SearchSpace;
 
 /// How much a run prints to stderr while it works.
 enum class Verbosity { Quiet, Normal, Verbose };
@@ -22,6 +24,10 @@ struct RunContext {
 json run_search(const json& resolved, const RunContext& ctx);
 json run_score(const json& resolved, const RunContext& ctx);   // also correlate
 json run_fit_meta(const json& resolved, const RunContext& ctx);  // the meta-proxy (fit_meta.cpp)
+
+/// The space plugin of resolved["space"] ({"name", <options>}), built with
+/// the pipeline seed.
+std::shared_ptr<SearchSpace> make_pipeline_space(const json& resolved, const Registry& registry);
 
 /// Dispatches on resolved["run"].
 json run_pipeline(const json& resolved, const RunContext& ctx);

@@ -23,7 +23,8 @@ struct NamedProxy {
 
 struct ArchScores {
   std::vector<double> scores;         // per proxy, NaN/inf as computed
-  std::vector<double> seconds;        // per proxy
+  std::vector<double> seconds;        // per proxy: its own work, after the shared part
+  double shared_seconds = 0;          // building the network and the passes the proxies share
   std::vector<std::string> errors;    // per proxy, "" when it ran
   std::string note;                   // e.g. a CUDA out-of-memory retry on the CPU
 };
