@@ -1,8 +1,6 @@
 // plain (zero-cost-nas): sum over conv/linear weights of dL/dW * W, signed.
 // The terms cancel heavily, so the fixtures compare it against the sum of
 // their magnitudes.
-#include <ATen/ATen.h>
-
 #include "nas/plugin.h"
 #include "nas/probes.h"
 #include "proxy_math.h"
@@ -16,12 +14,7 @@ class Plain : public nas::Proxy {
   nas::ProbeSet needs() const override { return nas::kLabels | nas::kWeightGrads; }
 
   double score(nas::Probes& probes) override {
-    at::NoGradGuard no_grad;
-    const auto& layers = probes.layers();
-    const auto& grads = probes.weight_grads();
-    std::vector<at::Tensor> sums;
-    for (std::size_t l = 0; l < layers.size(); ++l) sums.push_back((grads[l] * layers[l].weight).sum());
-    return nas_proxies::sum_layers(sums);
+    return nas_proxies::sum_weight_times_grad(probes, /*magnitudes=*/false);
   }
 };
 

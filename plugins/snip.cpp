@@ -1,7 +1,5 @@
 // snip (zero-cost-nas): the gradient of the loss w.r.t. a ones mask on each
 // conv/linear weight, i.e. W * dL/dW; score = sum of its magnitudes.
-#include <ATen/ATen.h>
-
 #include "nas/plugin.h"
 #include "nas/probes.h"
 #include "proxy_math.h"
@@ -15,12 +13,7 @@ class Snip : public nas::Proxy {
   nas::ProbeSet needs() const override { return nas::kLabels | nas::kWeightGrads; }
 
   double score(nas::Probes& probes) override {
-    at::NoGradGuard no_grad;
-    const auto& layers = probes.layers();
-    const auto& grads = probes.weight_grads();
-    std::vector<at::Tensor> sums;
-    for (std::size_t l = 0; l < layers.size(); ++l) sums.push_back((layers[l].weight * grads[l]).abs().sum());
-    return nas_proxies::sum_layers(sums);
+    return nas_proxies::sum_weight_times_grad(probes, /*magnitudes=*/true);
   }
 };
 

@@ -4,80 +4,27 @@
 // and SPACES.md's closed form, forward hooks, and the labelled archs. Suite
 // names start with "darts" so that `ctest -R darts` selects them.
 #include <gtest/gtest.h>
-#include <torch/utils.h>
 
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <iostream>
 #include <set>
 
 #include "nas/csv.h"
-#include "nas/errors.h"
-#include "nas/network.h"
-#include "nas/registry.h"
+#include "test_support.h"
 
 namespace {
 
-const std::string kDataDir = std::string(NASRUN_SOURCE_DIR) + "/data";
+using namespace nas_test;  // kDataDir, make_space, count_parameters, error_of, ...
+
 // SPACES.md 2.2 golden vectors: NBSZ-final idx 0 and the 725-table idx 0.
 const std::string kNbszIdx0 =
     "(((0, 6), (1, 4), (0, 0), (1, 5), (1, 4), (3, 2), (0, 6), (3, 2)), "
     "((0, 1), (1, 4), (0, 1), (1, 4), (2, 6), (3, 4), (1, 5), (2, 1)))";
 const std::string kTable725Idx0 = "1 0 0 5 1 2 0 0 0 6 3 1 2 4 1 3 0 6 1 6 1 3 0 4 3 4 1 1 0 6 1 0";
 
-nas::Registry& registry() {
-  static nas::Registry r = [] {
-    nas::Registry loaded;
-    loaded.add(std::string(NASRUN_PLUGIN_DIR) + "/nas_darts.so");
-    return loaded;
-  }();
-  return r;
-}
-
-std::shared_ptr<nas::SearchSpace> make_space(const nas::json& options) {
-  return registry().make_space("darts", options, nas::PluginContext{}, "/space");
-}
-
-const nas::SearchSpace& space() {
-  static auto s = make_space(nas::json::object());
-  return *s;
-}
-
-const nas::SearchSpace& space500() {
-  static auto s = make_space({{"benchmark", "naslib500"}});
-  return *s;
-}
-
-int64_t count_parameters(torch::nn::Module& net) {
-  int64_t n = 0;
-  for (const auto& p : net.parameters()) n += p.numel();
-  return n;
-}
-
-double counted_flops(nas::Network& net) {
-  torch::NoGradGuard no_grad;
-  net.eval();
-  double flops = 0;
-  net.hooks.flops = &flops;
-  net.forward(torch::randn({1, 3, 32, 32}));
-  net.hooks.flops = nullptr;
-  return flops;
-}
-
-template <class F>
-std::string error_of(F make) {
-  try {
-    make();
-  } catch (const nas::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+const nas::SearchSpace& space() { return cached_space("darts", nas::json::object()); }
+const nas::SearchSpace& space500() { return cached_space("darts", {{"benchmark", "naslib500"}}); }
 
 struct TableCheck {
   int rows = 0, closed = 0, built = 0, params = 0, flops = 0;
@@ -117,14 +64,10 @@ TableCheck check_table(const std::string& file, std::size_t stride) {
   return c;
 }
 
-std::size_t table_stride(std::size_t fallback) {
-  const char* env = std::getenv("NASRUN_DARTS_TABLE_STRIDE");
-  return env ? std::stoul(env) : fallback;
-}
-
 TEST(dartsPlugin, LoadsWithItsOptionsAndDimensions) {
-  ASSERT_TRUE(registry().refusals().empty()) << registry().refusals().front();
-  const nas::LoadedPlugin* plugin = registry().find("space", "darts");
+  const nas::Registry& registry = plugin_registry("darts");
+  ASSERT_TRUE(registry.refusals().empty()) << registry.refusals().front();
+  const nas::LoadedPlugin* plugin = registry.find("space", "darts");
   ASSERT_NE(plugin, nullptr);
   EXPECT_EQ(plugin->options[0].name, "benchmark");
   EXPECT_EQ(plugin->options[0].default_value, "naslib725");
@@ -203,16 +146,7 @@ TEST(dartsEncoding, MalformedArchsSayWhy) {
       {"sep_conv3x3:0 sep_conv_3x3:1", "did you mean 'sep_conv_3x3'?"},
       {"Genotype(normal=[('sep_conv_3x3', 0)], reduce=[])", "normal has 1 ('op', input) pairs; a DARTS cell has 8"},
   };
-  for (const auto& [text, problem] : cases) {
-    try {
-      space().parse(text);
-      ADD_FAILURE() << "accepted '" << text << "'";
-    } catch (const nas::ArchError& e) {
-      const std::string msg = e.what();
-      EXPECT_EQ(msg.rfind("bad DARTS arch '" + text + "': ", 0), 0u) << msg;
-      EXPECT_NE(msg.find(problem), std::string::npos) << msg;
-    }
-  }
+  expect_parse_errors(space(), "DARTS", cases);
 }
 
 TEST(dartsMoves, NeighboursAreValidAndDistinct) {
@@ -248,12 +182,12 @@ TEST(dartsNetwork, GoldenVectorsAndClosedFormConstants) {
 }
 
 TEST(dartsNetwork, ParamsAndFlopsMatchTheTables) {
-  const TableCheck t725 = check_table("nb301_naslib725_zc.csv", table_stride(25));
+  const TableCheck t725 = check_table("nb301_naslib725_zc.csv", table_stride("NASRUN_DARTS_TABLE_STRIDE", 25));
   EXPECT_EQ(t725.rows, 725);
   EXPECT_EQ(t725.closed, 725);
   EXPECT_EQ(t725.params, t725.built);
   EXPECT_EQ(t725.flops, t725.built);
-  const TableCheck t500 = check_table("nb301_naslib500_zc.csv", table_stride(25));
+  const TableCheck t500 = check_table("nb301_naslib500_zc.csv", table_stride("NASRUN_DARTS_TABLE_STRIDE", 25));
   EXPECT_EQ(t500.rows, 500);
   EXPECT_EQ(t500.closed, 500);
   EXPECT_EQ(t500.params, t500.built);
@@ -265,21 +199,13 @@ TEST(dartsNetwork, ParamsAndFlopsMatchTheTables) {
 
 TEST(dartsNetwork, ForwardShapesAndHooks) {
   auto net = space().build(space().parse(kNbszIdx0), {10});
-  int relus = 0, layers = 0;
-  std::vector<int64_t> feature_shape;
-  net->hooks.relu_input = [&](const torch::Tensor&) { ++relus; };
-  net->hooks.layer_output = [&](torch::nn::Module&, const torch::Tensor& y) {
-    ++layers;
-    return y;
-  };
-  net->hooks.features = [&](const torch::Tensor& f) { feature_shape = f.sizes().vec(); };
-  const auto start = std::chrono::steady_clock::now();
-  const torch::Tensor logits = net->forward(torch::randn({2, 3, 32, 32}));
-  std::cout << "[ darts    ] train-mode forward of [2,3,32,32]: " << 1000 * seconds_since(start) << " ms\n";
+  HookCounts seen;
+  seen.attach(*net);
+  const torch::Tensor logits = timed_forward(*net, "[ darts    ]");
   EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{2, 10}));
-  EXPECT_EQ(feature_shape, (std::vector<int64_t>{2, 512, 8, 8}));
-  EXPECT_GT(relus, 16);  // two preprocessing ReLUs per cell at least
-  EXPECT_GT(layers, 2);
+  EXPECT_EQ(seen.feature_shape, (std::vector<int64_t>{2, 512, 8, 8}));
+  EXPECT_GT(seen.relus, 16);  // two preprocessing ReLUs per cell at least
+  EXPECT_GT(seen.layers, 2);
   net->hooks.batchnorm = false;
   EXPECT_EQ(net->forward(torch::randn({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 10}));
 }
@@ -293,12 +219,13 @@ TEST(dartsBenchmark, LabelledArchsAnswerQueries) {
   EXPECT_NEAR(m.at("naslib_nwot"), 449.6611568095307, 1e-9);
   EXPECT_FALSE(s.query(s.parse(kNbszIdx0)).has_value());  // no overlap with NBSZ-final
 
-  auto indexed = make_space({{"enumerate_labelled", true}});
+  auto indexed = make_space("darts", {{"enumerate_labelled", true}});
   ASSERT_EQ(indexed->size(), 725);
   for (int64_t i = 0; i < 725; ++i) ASSERT_EQ(indexed->index_of(indexed->arch_at(i)), i);
-  EXPECT_EQ(make_space({{"benchmark", "naslib500"}, {"enumerate_labelled", true}})->size(), 500);
-  EXPECT_TRUE(make_space({{"benchmark", "none"}})->metrics().empty());
-  EXPECT_NE(error_of([] { make_space({{"benchmark", "/nonexistent.csv"}}); }).find("/nonexistent.csv: no such file"),
+  EXPECT_EQ(make_space("darts", {{"benchmark", "naslib500"}, {"enumerate_labelled", true}})->size(), 500);
+  EXPECT_TRUE(make_space("darts", {{"benchmark", "none"}})->metrics().empty());
+  EXPECT_NE(error_of([] { make_space("darts", {{"benchmark", "/nonexistent.csv"}}); })
+                .find("/nonexistent.csv: no such file"),
             std::string::npos);
 }
 

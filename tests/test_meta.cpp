@@ -19,20 +19,14 @@
 #include "nas/registry.h"
 #include "nas/run_dir.h"
 #include "nas/runs.h"
+#include "test_support.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nas::json;
 
-const nas::Registry& registry() {
-  static nas::Registry r = [] {
-    nas::Registry reg;
-    reg.scan({NASRUN_PLUGIN_DIR});
-    return reg;
-  }();
-  return r;
-}
+const nas::Registry& registry() { return nas_test::all_plugins(); }
 
 const json kNbszProxies = {"epe_nas", "fisher", "flops", "grad_norm", "grasp", "jacov", "l2_norm",
                            "nwot",    "params", "plain", "snip",      "synflow", "zen"};

@@ -4,23 +4,20 @@
 // vectors), moves that keep validity, and the labelled cells. Suite names
 // start with "nb101" so that `ctest -R nb101` selects them.
 #include <gtest/gtest.h>
-#include <torch/utils.h>
 
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <set>
 
 #include "nas/csv.h"
-#include "nas/errors.h"
-#include "nas/network.h"
-#include "nas/registry.h"
+#include "test_support.h"
 
 namespace {
 
-const std::string kDataDir = std::string(NASRUN_SOURCE_DIR) + "/data";
+using namespace nas_test;  // kDataDir, make_space, count_parameters, error_of, ...
+
 // SPACES.md 1.3 golden vectors.
 const std::string kGolden1 =
     "011111000001000001000010000001000000 input maxpool3x3 maxpool3x3 conv3x3-bn-relu conv3x3-bn-relu output";
@@ -30,57 +27,12 @@ const std::string kTruncation =
     "maxpool3x3 maxpool3x3 output";
 const std::string kInputOutput = "0100 input output";
 
-nas::Registry& registry() {
-  static nas::Registry r = [] {
-    nas::Registry loaded;
-    loaded.add(std::string(NASRUN_PLUGIN_DIR) + "/nas_nb101.so");
-    return loaded;
-  }();
-  return r;
-}
-
-std::shared_ptr<nas::SearchSpace> make_space(const nas::json& options) {
-  return registry().make_space("nb101", options, nas::PluginContext{}, "/space");
-}
-
-const nas::SearchSpace& space() {
-  static auto s = make_space(nas::json::object());
-  return *s;
-}
-
-int64_t count_parameters(torch::nn::Module& net) {
-  int64_t n = 0;
-  for (const auto& p : net.parameters()) n += p.numel();
-  return n;
-}
-
-double counted_flops(nas::Network& net) {
-  torch::NoGradGuard no_grad;
-  net.eval();
-  double flops = 0;
-  net.hooks.flops = &flops;
-  net.forward(torch::randn({1, 3, 32, 32}));
-  net.hooks.flops = nullptr;
-  return flops;
-}
-
-template <class F>
-std::string error_of(F make) {
-  try {
-    make();
-  } catch (const nas::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+const nas::SearchSpace& space() { return cached_space("nb101", nas::json::object()); }
 
 TEST(nb101Plugin, LoadsWithItsOptionsAndDimensions) {
-  ASSERT_TRUE(registry().refusals().empty()) << registry().refusals().front();
-  const nas::LoadedPlugin* plugin = registry().find("space", "nb101");
+  const nas::Registry& registry = plugin_registry("nb101");
+  ASSERT_TRUE(registry.refusals().empty()) << registry.refusals().front();
+  const nas::LoadedPlugin* plugin = registry.find("space", "nb101");
   ASSERT_NE(plugin, nullptr);
   ASSERT_EQ(plugin->options.size(), 3u);
   EXPECT_EQ(plugin->options[0].name, "benchmark");
@@ -154,8 +106,7 @@ TEST(nb101Encoding, OfficialRecordsHashAndParameters) {
 // Built networks against NASLib's early table (raw 7x7 keys: the space must
 // prune). Every 10th row by default; NASRUN_NB101_TABLE_STRIDE=1 builds all 500.
 TEST(nb101Network, ParamsAndFlopsMatchTheNaslibTable) {
-  const char* stride_env = std::getenv("NASRUN_NB101_TABLE_STRIDE");
-  const std::size_t stride = stride_env ? std::stoul(stride_env) : 10;
+  const std::size_t stride = table_stride("NASRUN_NB101_TABLE_STRIDE", 10);
   const nas::CsvTable t = nas::read_csv(kDataDir + "/nb101/nb101_naslib500_zc.csv");
   const std::size_t adj = t.column("raw_adj49"), ops = t.column("raw_ops7"), hash = t.column("nb101_hash");
   const std::size_t params_col = t.column("params"), flops_col = t.column("flops");
@@ -249,17 +200,7 @@ TEST(nb101Encoding, MalformedAndInvalidCellsSayWhy) {
        "does not match the cell, whose hash is d3ce4b357bab991e98b34e3a8722b3bb"},
       {"ffffffffffffffffffffffffffffffff", "a bare hash names a cell only through the loaded benchmark"},
   };
-  for (const auto& [text, problem] : cases) {
-    try {
-      space().parse(text);
-      ADD_FAILURE() << "accepted '" << text << "'";
-    } catch (const nas::ArchError& e) {
-      const std::string msg = e.what();
-      EXPECT_EQ(msg.rfind("bad NB101 arch '" + text + "': ", 0), 0u) << msg;
-      EXPECT_NE(msg.find(problem), std::string::npos) << msg;
-      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-    }
-  }
+  expect_parse_errors(space(), "NB101", cases);
 }
 
 TEST(nb101Moves, SampleNeighboursAndMutateStayValid) {
@@ -293,29 +234,21 @@ TEST(nb101Moves, SampleNeighboursAndMutateStayValid) {
 
 TEST(nb101Network, ForwardShapesAndHooks) {
   auto net = space().build(space().parse(kGolden1), {10});
-  int relus = 0, layers = 0;
-  std::vector<int64_t> feature_shape;
-  net->hooks.relu_input = [&](const torch::Tensor&) { ++relus; };
-  net->hooks.layer_output = [&](torch::nn::Module&, const torch::Tensor& y) {
-    ++layers;
-    return y;
-  };
-  net->hooks.features = [&](const torch::Tensor& f) { feature_shape = f.sizes().vec(); };
-  const auto start = std::chrono::steady_clock::now();
-  const torch::Tensor logits = net->forward(torch::randn({2, 3, 32, 32}));
-  std::cout << "[ nb101    ] train-mode forward of [2,3,32,32]: " << 1000 * seconds_since(start) << " ms\n";
+  HookCounts seen;
+  seen.attach(*net);
+  const torch::Tensor logits = timed_forward(*net, "[ nb101    ]");
   EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{2, 10}));
   // Golden 1: per cell 5 projections (input -> 1..4 and -> output) and 2
   // conv3x3 vertices, plus the stem. Every conv is followed by a ReLU; the
   // classifier adds a layer.
-  EXPECT_EQ(relus, 1 + 9 * 7);
-  EXPECT_EQ(layers, 1 + 9 * 7 + 1);
-  EXPECT_EQ(feature_shape, (std::vector<int64_t>{2, 512, 8, 8}));
+  EXPECT_EQ(seen.relus, 1 + 9 * 7);
+  EXPECT_EQ(seen.layers, 1 + 9 * 7 + 1);
+  EXPECT_EQ(seen.feature_shape, (std::vector<int64_t>{2, 512, 8, 8}));
   net->hooks.batchnorm = false;
   EXPECT_EQ(net->forward(torch::randn({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 10}));
 
   // BN momentum: NBSZ's 0.1 by default, the official TF 0.003 on request.
-  auto tf = make_space({{"benchmark", "none"}, {"bn_momentum", 0.003}})->build(space().parse(kGolden1), {10});
+  auto tf = make_space("nb101", {{"benchmark", "none"}, {"bn_momentum", 0.003}})->build(space().parse(kGolden1), {10});
   for (auto* n : {net.get(), tf.get()}) {
     int bns = 0;
     for (const auto& m : n->modules())
@@ -344,7 +277,7 @@ TEST(nb101Benchmark, LabelledCellsAnswerQueries) {
   EXPECT_GT(labelled, 0);
   EXPECT_LT(labelled, 100);
 
-  auto indexed = make_space({{"enumerate_labelled", true}});
+  auto indexed = make_space("nb101", {{"enumerate_labelled", true}});
   ASSERT_EQ(indexed->size(), 292);
   std::set<std::string> ids;
   for (int64_t i = 0; i < 292; ++i) {
@@ -356,10 +289,11 @@ TEST(nb101Benchmark, LabelledCellsAnswerQueries) {
   EXPECT_EQ(ids.size(), 292u);
   EXPECT_NE(error_of([&] { indexed->arch_at(292); }).find("out of range [0, 292)"), std::string::npos);
 
-  auto none = make_space({{"benchmark", "none"}});
+  auto none = make_space("nb101", {{"benchmark", "none"}});
   EXPECT_TRUE(none->metrics().empty());
   EXPECT_FALSE(none->query(none->parse(kGolden1)).has_value());
-  EXPECT_NE(error_of([] { make_space({{"benchmark", "/nonexistent.csv"}}); }).find("/nonexistent.csv: no such file"),
+  EXPECT_NE(error_of([] { make_space("nb101", {{"benchmark", "/nonexistent.csv"}}); })
+                .find("/nonexistent.csv: no such file"),
             std::string::npos);
 }
 

@@ -3,27 +3,22 @@
 // against published tables), and the shipped tabular benchmark. Suite names
 // start with a lower-case "nb201" so that `ctest -R nb201` selects them.
 #include <gtest/gtest.h>
-#include <torch/utils.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
-#include <unistd.h>
-
 #include "nas/csv.h"
-#include "nas/errors.h"
-#include "nas/network.h"
-#include "nas/registry.h"
+#include "test_support.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using namespace nas_test;  // kDataDir, make_space, count_parameters, error_of, ...
 
-const std::string kDataDir = std::string(NASRUN_SOURCE_DIR) + "/data";
 const std::string kBest =
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|";
 const std::string kResNetLike =
@@ -32,31 +27,9 @@ const std::string kAllNone = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
 const std::string kAllConv3x3 =
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
 
-nas::Registry& registry() {
-  static nas::Registry r = [] {
-    nas::Registry loaded;
-    loaded.add(std::string(NASRUN_PLUGIN_DIR) + "/nas_nb201.so");
-    return loaded;
-  }();
-  return r;
-}
-
-std::shared_ptr<nas::SearchSpace> make_space(const nas::json& options) {
-  return registry().make_space("nb201", options, nas::PluginContext{}, "/space");
-}
-
 // Spaces with the shipped benchmark, loaded once per dataset.
 const nas::SearchSpace& space(const std::string& dataset = "cifar10") {
-  static std::map<std::string, std::shared_ptr<nas::SearchSpace>> spaces;
-  auto& s = spaces[dataset];
-  if (!s) s = make_space({{"dataset", dataset}});
-  return *s;
-}
-
-int64_t count_parameters(torch::nn::Module& net) {
-  int64_t n = 0;
-  for (const auto& p : net.parameters()) n += p.numel();
-  return n;
+  return cached_space("nb201", {{"dataset", dataset}});
 }
 
 int count_ops(const nas::SearchSpace& s, const nas::Arch& arch, const std::string& op) {
@@ -65,34 +38,10 @@ int count_ops(const nas::SearchSpace& s, const nas::Arch& arch, const std::strin
   return n;
 }
 
-double counted_flops(nas::Network& net, int resolution) {
-  torch::NoGradGuard no_grad;
-  net.eval();
-  double flops = 0;
-  net.hooks.flops = &flops;
-  net.forward(torch::randn({1, 3, resolution, resolution}));
-  net.hooks.flops = nullptr;
-  return flops;
-}
-
-// The nas::Error message `make` throws, or "" when it throws none.
-template <class F>
-std::string error_of(F make) {
-  try {
-    make();
-  } catch (const nas::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 TEST(nb201Plugin, LoadsWithItsOptionsAndDimensions) {
-  ASSERT_TRUE(registry().refusals().empty()) << registry().refusals().front();
-  const nas::LoadedPlugin* plugin = registry().find("space", "nb201");
+  const nas::Registry& registry = plugin_registry("nb201");
+  ASSERT_TRUE(registry.refusals().empty()) << registry.refusals().front();
+  const nas::LoadedPlugin* plugin = registry.find("space", "nb201");
   ASSERT_NE(plugin, nullptr);
   ASSERT_EQ(plugin->options.size(), 2u);
   EXPECT_EQ(plugin->options[0].name, "dataset");
@@ -156,17 +105,7 @@ TEST(nb201Encoding, MalformedStringsNameTheProblem) {
       {"(1, 2, 3)", "a NASLib tuple has 6 op ids, got 3"},
       {"(1, 2, 3, 4, 5, 0)", "NASLib op id '5' is not one of 0..4"},
   };
-  for (const auto& [text, problem] : cases) {
-    try {
-      space().parse(text);
-      ADD_FAILURE() << "accepted '" << text << "'";
-    } catch (const nas::ArchError& e) {
-      const std::string msg = e.what();
-      EXPECT_EQ(msg.rfind("bad NB201 arch '" + text + "': ", 0), 0u) << msg;
-      EXPECT_NE(msg.find(problem), std::string::npos) << msg;
-      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-    }
-  }
+  expect_parse_errors(space(), "NB201", cases);
 }
 
 TEST(nb201Network, PublishedParameterCounts) {
@@ -260,20 +199,14 @@ TEST(nb201Network, ParameterNamesAreTheOfficialStateDictKeys) {
 
 TEST(nb201Network, ForwardShapesAndHooks) {
   auto net = space().build(space().parse(kResNetLike), {10});
-  int relus = 0, layers = 0;
-  std::vector<int64_t> feature_shape;
-  net->hooks.relu_input = [&](const torch::Tensor&) { ++relus; };
-  net->hooks.layer_output = [&](torch::nn::Module&, const torch::Tensor& y) {
-    ++layers;
-    return y;
-  };
-  net->hooks.features = [&](const torch::Tensor& f) { feature_shape = f.sizes().vec(); };
+  HookCounts seen;
+  seen.attach(*net);
   const torch::Tensor logits = net->forward(torch::randn({2, 3, 32, 32}));
   EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{2, 10}));
   // A ReLU leads every conv edge (75) and both convs of each reduction (4); lastact has one.
-  EXPECT_EQ(relus, 75 + 4 + 1);
-  EXPECT_EQ(layers, 1 + 75 + 6 + 1);
-  EXPECT_EQ(feature_shape, (std::vector<int64_t>{2, 64, 8, 8}));
+  EXPECT_EQ(seen.relus, 75 + 4 + 1);
+  EXPECT_EQ(seen.layers, 1 + 75 + 6 + 1);
+  EXPECT_EQ(seen.feature_shape, (std::vector<int64_t>{2, 64, 8, 8}));
 
   auto net100 = space("cifar100").build(space().parse(kBest), {space("cifar100").num_classes()});
   EXPECT_EQ(net100->forward(torch::randn({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 100}));
@@ -289,8 +222,7 @@ TEST(nb201Network, NoneEdgesMultiplyByZeroSoNanPropagates) {
 // tensorwatch figures. Every 40th row by default (237 rows);
 // NASRUN_NB201_TABLE_STRIDE=1 checks all 9,445.
 TEST(nb201Network, ParamsAndFlopsMatchTheNbszTable) {
-  const char* stride_env = std::getenv("NASRUN_NB201_TABLE_STRIDE");
-  const std::size_t stride = stride_env ? std::stoul(stride_env) : 40;
+  const std::size_t stride = table_stride("NASRUN_NB201_TABLE_STRIDE", 40);
   const nas::CsvTable table = nas::read_csv(kDataDir + "/nbsz_nb201_cifar10_zc_proxies.csv");
   const std::size_t net_col = table.column("net"), str_col = table.column("net_str");
   const std::size_t params_col = table.column("params"), flops_col = table.column("flops");
@@ -331,7 +263,7 @@ TEST(nb201Network, ClosedFormsHoldForCifar100AndImageNet16) {
 TEST(nb201Benchmark, LoadsFastAndAnswersQueries) {
   for (const std::string dataset : {"cifar10", "cifar100", "imagenet16"}) {
     const auto start = std::chrono::steady_clock::now();
-    auto s = make_space({{"dataset", dataset}});
+    auto s = make_space("nb201", {{"dataset", dataset}});
     std::cout << "[ nb201    ] loaded the " << dataset << " benchmark (3 files, 15625 rows each) in "
               << 1000 * seconds_since(start) << " ms\n";
   }
@@ -362,7 +294,7 @@ TEST(nb201Benchmark, LoadsFastAndAnswersQueries) {
 }
 
 TEST(nb201Benchmark, NoneLoadsNoMetricsButKeepsTheOfficialIndex) {
-  auto s = make_space({{"benchmark", "none"}});
+  auto s = make_space("nb201", {{"benchmark", "none"}});
   EXPECT_TRUE(s->metrics().empty());
   EXPECT_FALSE(s->query(s->parse(kBest)).has_value());
   EXPECT_EQ(s->benchmark_source(), "");
@@ -378,13 +310,13 @@ class nb201BenchmarkErrors : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   void copy(const std::string& file) { fs::copy_file(kDataDir + "/" + file, dir_ / file); }
   std::string load_error() {
-    return error_of([&] { make_space({{"benchmark", dir_.string()}}); });
+    return error_of([&] { make_space("nb201", {{"benchmark", dir_.string()}}); });
   }
   fs::path dir_;
 };
 
 TEST_F(nb201BenchmarkErrors, MissingDirectoryIsNamed) {
-  const std::string msg = error_of([] { make_space({{"benchmark", "/nonexistent"}}); });
+  const std::string msg = error_of([] { make_space("nb201", {{"benchmark", "/nonexistent"}}); });
   EXPECT_NE(msg.find("/nonexistent: no such directory"), std::string::npos) << msg;
 }
 
@@ -414,7 +346,7 @@ TEST_F(nb201BenchmarkErrors, MissingColumnIsNamed) {
 
 TEST(nb201Options, UnknownDatasetIsRefusedByTheSchema) {
   try {
-    make_space({{"dataset", "cifar1000"}});
+    make_space("nb201", {{"dataset", "cifar1000"}});
     FAIL() << "accepted dataset cifar1000";
   } catch (const nas::PipelineError& e) {
     EXPECT_EQ(e.path(), "/space/options/dataset") << e.what();

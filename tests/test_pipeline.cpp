@@ -5,19 +5,13 @@
 #include "nas/errors.h"
 #include "nas/pipeline.h"
 #include "nas/registry.h"
+#include "test_support.h"
 
 namespace {
 
 using nas::json;
 
-const nas::Registry& registry() {
-  static nas::Registry r = [] {
-    nas::Registry reg;
-    reg.scan({NASRUN_PLUGIN_DIR});
-    return reg;
-  }();
-  return r;
-}
+const nas::Registry& registry() { return nas_test::all_plugins(); }
 
 json search_pipeline() {
   return json::parse(R"({"run": "search", "space": {"name": "nb201"}, "strategy": {"name": "random"},

@@ -30,17 +30,6 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-MetaFeatures features_of(const json& resolved) {
-  MetaFeatures f;
-  f.space = resolved.at("space");
-  f.proxies = resolved.at("proxies");
-  f.source = resolved.at("source");
-  f.encoding = resolved.at("encoding").get<std::vector<std::string>>();
-  f.metric = resolved.at("metric");
-  if (f.source == "compute") f.data = resolved.at("data"), f.init = resolved.at("init");
-  return f;
-}
-
 // The label of `arch`, NaN when the benchmark has none.
 double label_of(const SearchSpace& space, const Arch& arch, const std::string& metric) {
   const auto row = space.query(arch);
@@ -153,7 +142,7 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
                                                    : "unknown metric \"" + metric + "\"; available: " + all);
   }
 
-  const MetaFeatures features = features_of(resolved);
+  const MetaFeatures features = MetaFeatures::fields_of(resolved);
   const bool compute = features.source == "compute";
   const c10::Device device = compute ? resolve_device(resolved.at("device")) : c10::Device(c10::kCPU);
   FeatureBuilder builder(features, *space, reg, device, resolved.value("cache", true), "/proxies");

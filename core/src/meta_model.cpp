@@ -189,15 +189,21 @@ json MetaFeatures::to_json() const {
   return j;
 }
 
+MetaFeatures MetaFeatures::fields_of(const json& j) {
+  MetaFeatures f;
+  f.space = j.at("space");
+  f.proxies = j.at("proxies");
+  f.source = j.at("source");
+  f.encoding = j.at("encoding").get<std::vector<std::string>>();
+  f.metric = j.at("metric");
+  if (f.source == "compute") f.data = j.at("data"), f.init = j.at("init");
+  return f;
+}
+
 MetaFeatures MetaFeatures::from_json(const json& j, const std::string& path) {
   MetaFeatures f;
   try {
-    f.space = j.at("space");
-    f.proxies = j.at("proxies");
-    f.source = j.at("source");
-    f.encoding = j.at("encoding").get<std::vector<std::string>>();
-    f.metric = j.at("metric");
-    if (f.source == "compute") f.data = j.at("data"), f.init = j.at("init");
+    f = fields_of(j);
   } catch (const json::exception& e) {
     throw Error(path + ": not a meta-model description written by a fit_meta run (" + e.what() + ")");
   }

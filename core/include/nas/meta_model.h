@@ -55,6 +55,9 @@ struct MetaFeatures {
   json data, init;                   // compute only: how the base proxies were scored
 
   json to_json() const;
+  /// The fields as a resolved fit_meta pipeline and meta.json both hold
+  /// them, unchecked: a missing or mistyped key throws json::exception.
+  static MetaFeatures fields_of(const json& j);
   /// Reads meta.json's content; errors name `path`.
   static MetaFeatures from_json(const json& j, const std::string& path);
 };
