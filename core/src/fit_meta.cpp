@@ -126,12 +126,8 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   const Registry& reg = *ctx.registry;
   RunDir& dir = *ctx.dir;
   const auto start = Clock::now();
-  json space_opts = resolved.at("space");
-  const std::string space_name = space_opts.at("name");
-  space_opts.erase("name");
-  PluginContext pctx;
-  pctx.seed = resolved.at("seed");
-  const auto space = reg.make_space(space_name, space_opts, pctx, "/space");
+  const std::string space_name = resolved.at("space").at("name");
+  const auto space = make_pipeline_space(resolved, reg);
 
   const std::string metric = resolved.at("metric");
   const auto metrics = space->metrics();
