@@ -84,8 +84,17 @@ void print_result(const json& summary, const std::string& dir) {
       std::cout << "  " << std::left << std::setw(12) << it.key();
       if (it->contains("spearman"))
         std::cout << " spearman " << it->at("spearman") << "  kendall " << it->at("kendall") << "  n " << it->at("n");
-      std::cout << "  nonfinite " << it->at("nonfinite") << "  s/arch " << it->at("mean_seconds") << "\n";
+      std::cout << "  nonfinite " << it->at("nonfinite");
+      if (it->at("mean_seconds").is_number()) std::cout << "  s/arch " << it->at("mean_seconds");
+      std::cout << "\n";
     }
+    const json& seconds = summary.at("seconds");
+    const int64_t computed = seconds.at("archs_computed").get<int64_t>();
+    std::cout << computed << " of " << summary.at("archs") << " archs computed (the rest from the score cache)";
+    if (computed > 0)
+      std::cout << ": " << seconds.at("mean_per_arch") << " s/arch, of which " << seconds.at("mean_shared")
+                << " s the network build and shared passes";
+    std::cout << "\n";
   }
 }
 
