@@ -5,11 +5,14 @@
 //   build/bin/bench_proxies [--space nb201] [--archs 10] [--device cpu]
 //                           [--proxies grad_norm,snip,...] [--data hash|cifar10]
 //                           [--seed 0] [--threads N] [--reference FILE]
+//                           [--fixture-archs]
 //
 // For nb201 it prints next to each figure the reference Python code's
 // seconds per arch (zero-cost-nas / NASLib, torch 1.13.1, one thread, median
 // over 40 archs, from the fixtures' reference_timing_cpu_s) and the ratio;
-// compare with --threads 1, as the reference was measured.
+// compare with --threads 1, as the reference was measured, and with
+// --fixture-archs --init hash (the fixtures' 25 archs, which are 25 of the
+// reference's 40; a random sample may hold heavier or lighter archs).
 //
 // "alone" times each proxy with a fresh network and probe context, as the
 // reference driver runs them (one deep copy and its own passes per proxy);
@@ -55,6 +58,8 @@ int main(int argc, char** argv) {
   std::string space_name = "nb201", device_name = "cpu", proxy_list, data_name = "hash";
   std::string reference_file = std::string(NASRUN_SOURCE_DIR) + "/tests/data/nb201_proxies.json";
   int archs = 10, threads = 0;
+  bool fixture_archs = false;
+  std::string init_kind = "torch";
   uint64_t seed = 0;
   po::options_description opts("bench_proxies");
   opts.add_options()("help", "this help")("space", po::value(&space_name), "space plugin")(
@@ -62,7 +67,9 @@ int main(int argc, char** argv) {
       "proxies", po::value(&proxy_list), "comma-separated (default: every proxy plugin)")(
       "data", po::value(&data_name), "hash | cifar10 | synthetic")("seed", po::value(&seed), "sample seed")(
       "threads", po::value(&threads), "intra-op threads (0 = LibTorch default)")(
-      "reference", po::value(&reference_file), "fixtures JSON with reference_timing_cpu_s (nb201 only)");
+      "reference", po::value(&reference_file), "fixtures JSON with reference_timing_cpu_s (nb201 only)")(
+      "fixture-archs", po::bool_switch(&fixture_archs), "time the archs of the --reference file's cases instead of a sample")(
+      "init", po::value(&init_kind), "torch | hash (the fixtures' weights)");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, opts), vm);
   po::notify(vm);
@@ -88,11 +95,20 @@ int main(int argc, char** argv) {
     json data = nas::resolve_options(nas::data_options(), {{"name", data_name}}, "/data");
     data["seed"] = seed;
     const nas::Batch batch = nas::make_batch(data, space->num_classes(), "/data", device);
-    const nas::InitSpec init{"torch", seed};
+    const nas::InitSpec init{init_kind, seed};
 
     nas::Rng rng(nas::derive_seed(seed, 0xbe7c));
     std::vector<nas::Arch> sample;
-    for (int i = 0; i <= archs; ++i) sample.push_back(space->sample(rng));
+    if (fixture_archs) {
+      std::ifstream in(reference_file);
+      if (!in) throw std::runtime_error(reference_file + ": cannot read (--reference)");
+      const json cases = json::parse(in).at("cases");
+      sample.push_back(space->parse(cases.at(0).at("arch")));  // the warm-up
+      for (const auto& c : cases) sample.push_back(space->parse(c.at("arch")));
+      archs = static_cast<int>(cases.size());
+    } else {
+      for (int i = 0; i <= archs; ++i) sample.push_back(space->sample(rng));
+    }
 
     std::vector<double> alone(proxies.size(), 0.0);
     for (std::size_t p = 0; p < proxies.size(); ++p) {
