@@ -28,6 +28,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "nas/allocator.h"
 #include "nas/data.h"
 #include "nas/registry.h"
 #include "nas/scorer.h"
@@ -55,6 +56,7 @@ double peak_rss_mib() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nas::keep_freed_memory_in_heap();  // as nasrun does
   std::string space_name = "nb201", device_name = "cpu", proxy_list, data_name = "hash";
   std::string reference_file = std::string(NASRUN_SOURCE_DIR) + "/tests/data/nb201_proxies.json";
   int archs = 10, threads = 0;

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "nas/allocator.h"
 #include "nas/errors.h"
 #include "nas/interrupt.h"
 #include "nas/pipeline.h"
@@ -102,6 +103,7 @@ void print_result(const json& summary, const std::string& dir) {
 
 int main(int argc, char** argv) {
   nas::install_interrupt_handlers();
+  nas::keep_freed_memory_in_heap();
   po::options_description opts("nasrun options");
   std::vector<std::string> plugin_paths;
   std::string output, device, resume_dir;
