@@ -11,6 +11,7 @@
 #include <torch/autograd.h>
 
 #include <iostream>
+#include <set>
 
 #include "../core/src/second_order.h"
 #include "nas/init.h"
@@ -194,6 +195,50 @@ TEST_P(SecondOrderNetwork, ProbeHessianGradMatchesPlainDoubleBackward) {
   const double gap = relative_gap(ours, reference);
   std::cout << GetParam() << ": max |fast - plain| / max |plain| = " << gap << "\n";
   EXPECT_LE(gap, 2e-5) << space->to_string(arch);
+  // The probes really took the fast layers: the two sum in different orders,
+  // so an exact match would mean both ran LibTorch's double backward.
+  EXPECT_GT(gap, 0.0) << "H·g equals the plain double backward bit for bit";
+}
+
+/// Node names of the autograd graph behind `root`, each once.
+std::set<std::string> graph_nodes(const at::Tensor& root) {
+  std::set<std::string> names;
+  std::vector<torch::autograd::Node*> stack{root.grad_fn().get()};
+  std::set<torch::autograd::Node*> seen;
+  while (!stack.empty()) {
+    torch::autograd::Node* n = stack.back();
+    stack.pop_back();
+    if (n == nullptr || !seen.insert(n).second) continue;
+    names.insert(n->name());
+    for (const auto& edge : n->next_edges()) stack.push_back(edge.function.get());
+  }
+  return names;
+}
+
+// fast_second_order routes every Conv2d and BatchNorm of a network through
+// the custom functions, and only then.
+TEST_P(SecondOrderNetwork, HooksSelectTheFastLayers) {
+  nas::Registry registry;
+  registry.scan({NASRUN_PLUGIN_DIR});
+  auto space = registry.make_space(GetParam(), {{"benchmark", "none"}}, nas::PluginContext{}, "/space");
+  nas::Rng rng(4);
+  auto net = space->build(space->sample(rng), {10});
+  net->train();
+  const at::Tensor x = at::randn({4, 3, 32, 32});
+  const auto count_fast = [](const std::set<std::string>& names) {
+    int fast = 0;
+    for (const auto& n : names) fast += n.find("nas::") != std::string::npos;  // CppNode<nas::...::Conv>
+    return fast;
+  };
+  const auto plain = graph_nodes(net->forward(x));
+  EXPECT_EQ(count_fast(plain), 0);
+  EXPECT_TRUE(plain.count("ConvolutionBackward0"));
+  net->hooks.fast_second_order = true;
+  const auto fast = graph_nodes(net->forward(x));
+  net->hooks.fast_second_order = false;
+  EXPECT_EQ(fast.count("ConvolutionBackward0"), 0u) << "a convolution bypassed the fast layer";
+  EXPECT_EQ(fast.count("NativeBatchNormBackward0"), 0u) << "a BatchNorm bypassed the fast layer";
+  EXPECT_GE(count_fast(fast), 2) << "expected the Conv and BatchNorm nodes";
 }
 
 INSTANTIATE_TEST_SUITE_P(Spaces, SecondOrderNetwork, ::testing::Values("nb201", "nb101", "darts"));

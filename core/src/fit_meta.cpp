@@ -130,13 +130,7 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   const auto space = make_pipeline_space(resolved, reg);
 
   const std::string metric = resolved.at("metric");
-  const auto metrics = space->metrics();
-  if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) {
-    std::string all;
-    for (const auto& m : metrics) all += (all.empty() ? "" : ", ") + m;
-    throw PipelineError("/metric", metrics.empty() ? "the space has no benchmark loaded to take labels from"
-                                                   : "unknown metric \"" + metric + "\"; available: " + all);
-  }
+  require_metric(*space, metric, "/metric", "the space has no benchmark loaded to take labels from");
 
   const MetaFeatures features = MetaFeatures::fields_of(resolved);
   const bool compute = features.source == "compute";

@@ -77,13 +77,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
   std::string metric;
   if (correlate) {
     metric = resolved.at("metric");
-    const auto m = space->metrics();
-    if (std::find(m.begin(), m.end(), metric) == m.end()) {
-      std::string all;
-      for (const auto& x : m) all += (all.empty() ? "" : ", ") + x;
-      throw PipelineError("/metric", m.empty() ? "the space has no benchmark loaded to correlate against"
-                                               : "unknown metric \"" + metric + "\"; available: " + all);
-    }
+    require_metric(*space, metric, "/metric", "the space has no benchmark loaded to correlate against");
   }
 
   std::vector<NamedProxy> proxies;
@@ -292,6 +286,16 @@ std::shared_ptr<SearchSpace> make_pipeline_space(const json& resolved, const Reg
   PluginContext ctx;
   ctx.seed = resolved.at("seed");
   return registry.make_space(name, o, ctx, "/space");
+}
+
+void require_metric(const SearchSpace& space, const std::string& metric, const std::string& path,
+                    const std::string& when_none) {
+  const auto metrics = space.metrics();
+  if (std::find(metrics.begin(), metrics.end(), metric) != metrics.end()) return;
+  if (metrics.empty()) throw PipelineError(path, when_none);
+  std::string all;
+  for (const auto& m : metrics) all += (all.empty() ? "" : ", ") + m;
+  throw PipelineError(path, "unknown metric \"" + metric + "\"; the benchmark has: " + all);
 }
 
 json run_pipeline(const json& resolved, const RunContext& ctx) {

@@ -101,15 +101,8 @@ class Objective {
       : space_(space) {
     if (block.at("kind") == "tabular") {
       metric_ = block.at("metric");
-      const auto m = space.metrics();
-      if (std::find(m.begin(), m.end(), metric_) == m.end()) {
-        std::string all;
-        for (const auto& x : m) all += (all.empty() ? "" : ", ") + x;
-        throw PipelineError("/objective/metric",
-                            m.empty() ? "the space has no tabular benchmark loaded; search it with "
-                                        "{\"kind\": \"proxy\", \"proxy\": ...}"
-                                      : "unknown metric \"" + metric_ + "\"; the benchmark has: " + all);
-      }
+      require_metric(space, metric_, "/objective/metric",
+                     "the space has no tabular benchmark loaded; search it with {\"kind\": \"proxy\", \"proxy\": ...}");
     } else {
       proxy_ = make_proxy_source(block, pipeline, space, reg, "/objective");
     }

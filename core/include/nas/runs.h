@@ -29,6 +29,11 @@ json run_fit_meta(const json& resolved, const RunContext& ctx);  // the meta-pro
 /// the pipeline seed.
 std::shared_ptr<SearchSpace> make_pipeline_space(const json& resolved, const Registry& registry);
 
+/// Throws PipelineError at `path` unless the space's benchmark has `metric`;
+/// `when_none` is the message when the space has no benchmark at all.
+void require_metric(const SearchSpace& space, const std::string& metric, const std::string& path,
+                    const std::string& when_none);
+
 /// Dispatches on resolved["run"].
 json run_pipeline(const json& resolved, const RunContext& ctx);
 
