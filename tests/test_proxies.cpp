@@ -22,6 +22,7 @@
 #include "nas/network.h"
 #include "nas/probes.h"
 #include "nas/registry.h"
+#include "nas/runs.h"
 #include "nas/scorer.h"
 
 namespace {
@@ -211,6 +212,31 @@ TEST_P(Parity, EveryProxyMatchesTheReference) {
   }
   for (const auto& [key, value] : scene.state())
     EXPECT_TRUE(value.equal(before.at(key))) << "the proxies changed " << key;
+}
+
+// The hand-made proxies evolve_proxy seeds its population with, written as
+// expressions and scored by the expr plugin, are the proxies themselves:
+// the reference's values on every fixture case, within the same tolerances.
+TEST(Expressions, KnownProxiesAsExpressionsMatchTheReference) {
+  const std::vector<std::string> names = {"grad_norm", "snip", "plain", "l2_norm", "nwot", "jacov"};
+  const auto texts = nas::known_proxy_expressions();
+  ASSERT_EQ(texts.size(), names.size());
+  std::vector<std::shared_ptr<nas::Proxy>> proxies;
+  nas::ProbeSet needs = nas::kNoProbe;
+  for (const auto& t : texts) {
+    proxies.push_back(plugins().registry.make_proxy("expr", {{"expr", t}}, nas::PluginContext{}, "/proxies/0"));
+    needs |= proxies.back()->needs();
+  }
+  const c10::Device cpu(c10::kCPU);
+  for (int index = 0; index < case_count(); ++index) {
+    const nas::json& c = fixture_case(index);
+    const Scene scene(c.at("arch"), cpu);
+    auto probes = scene.probes(needs);
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      const std::string why = mismatch(c, names[k], proxies[k]->score(*probes), cpu);
+      EXPECT_TRUE(why.empty()) << texts[k] << " as " << names[k] << " on " << c.at("arch").get<std::string>() << ": " << why;
+    }
+  }
 }
 
 std::string parity_name(const ::testing::TestParamInfo<Parity::ParamType>& info) {

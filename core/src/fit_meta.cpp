@@ -30,70 +30,26 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// The label of `arch`, NaN when the benchmark has none.
-double label_of(const SearchSpace& space, const Arch& arch, const std::string& metric) {
-  const auto row = space.query(arch);
-  if (!row) return std::nan("");
-  const auto it = row->find(metric);
-  return it == row->end() ? std::nan("") : it->second;
-}
-
 // Every arch that could be drawn: for published scores, the archs the table
 // holds; otherwise every arch of the space (which must enumerate them).
 std::vector<Arch> candidate_archs(const SearchSpace& space, const FeatureBuilder& builder, const std::string& source) {
   if (source == "nbsz") return builder.published_archs();
-  const auto size = space.size();
-  if (!size)
-    throw PipelineError("/space", "fit_meta draws its archs from the whole space, and this space cannot enumerate "
-                                  "them; use a space with a tabular benchmark");
-  std::vector<Arch> out;
-  std::set<std::string> seen;
-  for (int64_t i = 0; i < *size; ++i) {
-    Arch a = space.arch_at(i);
-    if (seen.insert(space.identity(a)).second) out.push_back(std::move(a));
-  }
-  return out;
+  return every_arch(space, "fit_meta");
 }
-
-struct Split {
-  std::vector<Arch> train, test;
-  std::vector<double> train_y, test_y;
-};
 
 // A seeded shuffle of the labelled archs: the first `train` of it train,
 // the next `test` (or all the rest) test.
-Split draw_split(const json& resolved, const SearchSpace& space, std::vector<Arch> pool) {
-  const std::string metric = resolved.at("metric");
-  const std::string source = resolved.at("source");
-  std::vector<Arch> labelled;
-  std::vector<double> labels;
-  for (auto& a : pool) {
-    const double y = label_of(space, a, metric);
-    if (std::isfinite(y)) labelled.push_back(std::move(a)), labels.push_back(y);
-  }
-  const int64_t n_train = resolved.at("train").at("sample");
+LabelledSplit draw_split(const json& resolved, const SearchSpace& space, std::vector<Arch> pool) {
+  SplitRequest r;
+  r.metric = resolved.at("metric");
+  r.first = resolved.at("train").at("sample");
   const json& t = resolved.at("test").at("sample");
-  const int64_t available = static_cast<int64_t>(labelled.size());
-  const int64_t n_test = t == "rest" ? available - n_train : t.get<int64_t>();
-  const std::string what = std::to_string(available) + " archs have a " + metric + " label" +
-                           (source == "nbsz" ? " and published scores" : "");
-  if (n_train >= available)
-    throw PipelineError("/train/sample", "asks for " + std::to_string(n_train) + " training archs but only " + what +
-                                             ", and some must be left to test on");
-  if (n_test < 2 || n_train + n_test > available)
-    throw PipelineError("/test/sample", "asks for " + std::to_string(n_test) + " test archs besides " +
-                                            std::to_string(n_train) + " training archs, but only " + what);
-  std::vector<std::size_t> order(labelled.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  Rng rng(derive_seed(resolved.at("seed").get<uint64_t>(), 0x3e7a));
-  rng.shuffle(order);
-  Split s;
-  for (int64_t k = 0; k < n_train + n_test; ++k) {
-    const std::size_t i = order[k];
-    (k < n_train ? s.train : s.test).push_back(labelled[i]);
-    (k < n_train ? s.train_y : s.test_y).push_back(labels[i]);
-  }
-  return s;
+  if (t != "rest") r.second = t.get<int64_t>();
+  r.seed = derive_seed(resolved.at("seed").get<uint64_t>(), 0x3e7a);
+  r.first_path = "/train/sample", r.second_path = "/test/sample";
+  r.first_role = "training", r.second_role = "test", r.left_for = "to test on";
+  if (resolved.at("source") == "nbsz") r.pool_note = " and published scores";
+  return split_labelled(space, std::move(pool), r);
 }
 
 // Feature rows for `archs`, with progress while proxies are computed.
@@ -136,13 +92,13 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   const bool compute = features.source == "compute";
   const c10::Device device = compute ? resolve_device(resolved.at("device")) : c10::Device(c10::kCPU);
   FeatureBuilder builder(features, *space, reg, device, resolved.value("cache", true), "/proxies");
-  const Split split = draw_split(resolved, *space, candidate_archs(*space, builder, features.source));
+  const LabelledSplit split = draw_split(resolved, *space, candidate_archs(*space, builder, features.source));
   const std::size_t cols = builder.num_columns();
 
   std::vector<float> x_train, x_test;
   const auto t_features = Clock::now();
-  if (!build_rows(builder, split.train, x_train, "training", ctx.verbosity) ||
-      !build_rows(builder, split.test, x_test, "test", ctx.verbosity)) {
+  if (!build_rows(builder, split.first, x_train, "training", ctx.verbosity) ||
+      !build_rows(builder, split.second, x_test, "test", ctx.verbosity)) {
     const json partial = {{"run", "fit_meta"}, {"complete", false}};
     dir.write_json("summary.json", partial);
     return partial;
@@ -151,12 +107,12 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
 
   const auto t_fit = Clock::now();
   const json& params = resolved.at("model");
-  const std::vector<float> y_train(split.train_y.begin(), split.train_y.end());
+  const std::vector<float> y_train(split.first_y.begin(), split.first_y.end());
   const Booster booster =
-      Booster::train(x_train, split.train.size(), cols, y_train, params, resolved.at("seed").get<uint64_t>());
+      Booster::train(x_train, split.first.size(), cols, y_train, params, resolved.at("seed").get<uint64_t>());
   const double fit_seconds = since(t_fit);
-  const auto pred_train = booster.predict(x_train, split.train.size(), cols);
-  const auto pred_test = booster.predict(x_test, split.test.size(), cols);
+  const auto pred_train = booster.predict(x_train, split.first.size(), cols);
+  const auto pred_test = booster.predict(x_test, split.second.size(), cols);
 
   booster.save(dir.file("model.json"));
   dir.write_json("meta.json", features.to_json());
@@ -171,8 +127,8 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
       csv << "," << name << "," << format_double(y[k]) << "," << format_double(p[k]) << "\n";
     }
   };
-  rows(split.train, split.train_y, pred_train, "train");
-  rows(split.test, split.test_y, pred_test, "test");
+  rows(split.first, split.first_y, pred_train, "train");
+  rows(split.second, split.second_y, pred_test, "test");
   dir.write_text("predictions.csv", csv.str());
 
   const auto names = builder.names();
@@ -185,8 +141,8 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   json base = json::object();
   for (std::size_t p = 0; p < features.proxies.size(); ++p) {
     std::vector<float> column;
-    for (std::size_t k = 0; k < split.test.size(); ++k) column.push_back(x_test[k * cols + p]);
-    base[features.proxies[p].at("name").get<std::string>()] = fit_stats(column, split.test_y);
+    for (std::size_t k = 0; k < split.second.size(); ++k) column.push_back(x_test[k * cols + p]);
+    base[features.proxies[p].at("name").get<std::string>()] = fit_stats(column, split.second_y);
   }
 
   json summary = {{"run", "fit_meta"},
@@ -197,8 +153,8 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
                   {"encoding", features.encoding},
                   {"features", names},
                   {"model", params},
-                  {"train", fit_stats(pred_train, split.train_y)},
-                  {"test", fit_stats(pred_test, split.test_y)},
+                  {"train", fit_stats(pred_train, split.first_y)},
+                  {"test", fit_stats(pred_test, split.second_y)},
                   {"test_base_proxies", base},
                   {"feature_importances", importances},
                   {"seconds", {{"features", features_seconds}, {"fit", fit_seconds}, {"total", since(start)}}}};
@@ -206,11 +162,11 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   if (!space->benchmark_source().empty()) summary["benchmark_source"] = space->benchmark_source();
   dir.write_json("summary.json", summary);
 
-  const double rho = spearman(to_double(pred_test), split.test_y);
+  const double rho = spearman(to_double(pred_test), split.second_y);
   ScatterPlot plot{"scatter_test",
-                   "meta-proxy on " + std::to_string(split.test.size()) + " test archs (Spearman " +
+                   "meta-proxy on " + std::to_string(split.second.size()) + " test archs (Spearman " +
                        format_double(std::round(rho * 1000) / 1000) + ")",
-                   "predicted " + metric, metric, to_double(pred_test), split.test_y};
+                   "predicted " + metric, metric, to_double(pred_test), split.second_y};
   const std::string note = write_scatter_plot(dir, plot);
   if (!note.empty() && ctx.verbosity != Verbosity::Quiet) std::cerr << note << "\n";
   return summary;

@@ -48,12 +48,13 @@ void print_list(const nas::Registry& reg, bool as_json) {
   for (const auto& r : reg.refusals()) std::cout << "refused: " << r << "\n";
 }
 
-std::string fixed2(const json& v) {
+std::string fixed(const json& v, int digits) {
   if (!v.is_number()) return v.is_string() ? v.get<std::string>() : v.dump();
   std::ostringstream os;
-  os << std::fixed << std::setprecision(2) << v.get<double>();
+  os << std::fixed << std::setprecision(digits) << v.get<double>();
   return os.str();
 }
+std::string fixed2(const json& v) { return fixed(v, 2); }
 
 void print_result(const json& summary, const std::string& dir) {
   std::cout << "results: " << dir << "\n";
@@ -76,6 +77,14 @@ void print_result(const json& summary, const std::string& dir) {
     for (auto it = summary.at("strategies").begin(); it != summary.at("strategies").end(); ++it)
       std::cout << "  " << std::left << std::setw(34) << it.key() << " " << fixed2(it->at("mean_final_test_acc"))
                 << " (sd " << fixed2(it->at("std_final_test_acc")) << ")\n";
+  } else if (summary.at("run") == "evolve_proxy") {
+    std::cout << "held-out spearman on " << summary.at("holdout").at("n") << " archs (search set "
+              << summary.at("search").at("n") << ", " << summary.at("evaluated") << " expressions evaluated):\n";
+    for (const char* group : {"best", "baselines"})
+      for (const auto& e : summary.at(group))
+        std::cout << "  " << std::left << std::setw(9) << (group == std::string("best") ? "evolved" : "seed") << " search "
+                  << fixed(e.at("search_spearman"), 3) << "  held-out " << fixed(e.at("holdout_spearman"), 3) << "  "
+                  << e.at("expr").get<std::string>() << "\n";
   } else if (summary.at("run") == "fit_meta") {
     const json& t = summary.at("test");
     std::cout << "meta-proxy on " << t.at("n") << " test archs (" << summary.at("train").at("n")

@@ -8,7 +8,9 @@
 #include "nas/data.h"
 #include "nas/errors.h"
 #include "nas/meta_model.h"
+#include "nas/proxy_expr.h"
 #include "nas/proxy_source.h"
+#include "nas/runs.h"
 #include "nas/registry.h"
 
 namespace nas {
@@ -71,6 +73,8 @@ const std::vector<std::string> kCompareKeys = {"objective", "strategies", "budge
 const std::vector<std::string> kScoreKeys = {"proxies", "archs", "sample", "on_error", "vote"};
 const std::vector<std::string> kCorrelateKeys = {"metric"};
 const std::vector<std::string> kFitMetaKeys = {"proxies", "source", "encoding", "metric", "train", "test", "model"};
+const std::vector<std::string> kEvolveKeys = {"metric", "search", "holdout", "evolution", "leaves", "seed_expressions",
+                                              "top", "transfer"};
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -366,12 +370,91 @@ json resolve_fit_meta(const json& raw, const Registry& reg, json out) {
   return out;
 }
 
+// evolve_proxy: labelled sets, GP settings, leaves and seed expressions
+// (evolve_proxy.cpp, nas/proxy_expr.h).
+json resolve_evolve_proxy(const json& raw, json out) {
+  out["metric"] = get_or<std::string>(raw, "metric", "val_acc", "/metric");
+  for (const char* part : {"search", "holdout"}) {
+    const std::string path = std::string("/") + part;
+    const bool search = part == std::string("search");
+    const json block = raw.value(part, json::object());
+    check_keys(block, {"sample"}, path);
+    const json s = block.value("sample", search ? json(150) : json(1000));
+    const bool ok = (s.is_number_integer() && s.get<int64_t>() >= (search ? 10 : 2)) || (!search && s == "rest");
+    if (!ok)
+      throw PipelineError(path + "/sample", std::string("expected a number of archs >= ") + (search ? "10" : "2") +
+                                                (search ? "" : " or \"rest\"") + ", got " + s.dump());
+    out[part] = {{"sample", s}};
+  }
+  out["evolution"] = resolve_options(evolve_options(), raw.value("evolution", json::object()), "/evolution");
+
+  const auto& all = expr::leaf_names();
+  json leaves = raw.value("leaves", json(all));
+  if (!leaves.is_array() || leaves.empty())
+    throw PipelineError("/leaves", "expected a non-empty list of leaves out of W, G, A, dA, J, K");
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    const std::string name = leaves[i].is_string() ? leaves[i].get<std::string>() : leaves[i].dump();
+    if (std::find(all.begin(), all.end(), name) == all.end()) {
+      const std::string guess = did_you_mean(name, all);
+      throw PipelineError("/leaves/" + std::to_string(i), "unknown leaf \"" + name + "\"" +
+                                                           (guess.empty() ? "" : ", did you mean \"" + guess + "\"?") +
+                                                           " (leaves: W, G, A, dA, J, K)");
+    }
+  }
+  out["leaves"] = leaves;
+  const std::vector<std::string> allowed = leaves.get<std::vector<std::string>>();
+
+  // Seeds: by default the hand-made proxies the leaves can express.
+  json seeds = json::array();
+  if (raw.contains("seed_expressions")) {
+    const json& given = raw.at("seed_expressions");
+    if (!given.is_array()) throw PipelineError("/seed_expressions", "expected a list of proxy expressions (may be empty)");
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      const std::string path = "/seed_expressions/" + std::to_string(i);
+      if (!given[i].is_string()) throw PipelineError(path, "expected a proxy expression string");
+      expr::Node n;
+      try {
+        n = expr::parse(given[i].get<std::string>());
+      } catch (const Error& e) {
+        throw PipelineError(path, e.what());
+      }
+      for (const auto& l : expr::leaves_of(n))
+        if (std::find(allowed.begin(), allowed.end(), l) == allowed.end())
+          throw PipelineError(path, "uses the leaf " + l + ", which \"leaves\" leaves out");
+      seeds.push_back(expr::to_string(n));
+    }
+  } else {
+    for (const auto& text : known_proxy_expressions()) {
+      const auto used = expr::leaves_of(expr::parse(text));
+      if (std::all_of(used.begin(), used.end(),
+                      [&](const std::string& l) { return std::find(allowed.begin(), allowed.end(), l) != allowed.end(); }))
+        seeds.push_back(text);
+    }
+  }
+  out["seed_expressions"] = seeds;
+  const json top = raw.value("top", json(5));
+  if (!top.is_number_integer() || top.get<int64_t>() < 1)
+    throw PipelineError("/top", "expected how many of the best expressions to judge on the held-out archs (>= 1), got " + top.dump());
+  out["top"] = top;
+
+  const json transfer = raw.value("transfer", json::array());
+  if (!transfer.is_array() || !std::all_of(transfer.begin(), transfer.end(), [](const json& t) { return t.is_object() && !t.empty(); }))
+    throw PipelineError("/transfer", "expected a list of space option overrides, e.g. [{\"dataset\": \"cifar100\"}]");
+  out["transfer"] = transfer;
+
+  if (raw.contains("cache"))
+    throw PipelineError("/cache", "evolve_proxy keeps its probes in memory and caches no scores; remove \"cache\"");
+  resolve_scoring_context(raw, out);
+  out.erase("cache");
+  return out;
+}
+
 }  // namespace
 
 json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverrides& ov, const std::string& file) {
   if (!raw.is_object()) throw PipelineError("", "a pipeline is one JSON object");
   if (raw.contains("run") && !raw.at("run").is_string())
-    throw PipelineError("/run", "expected \"search\", \"compare\", \"score\", \"correlate\" or \"fit_meta\", got " +
+    throw PipelineError("/run", "expected \"search\", \"compare\", \"score\", \"correlate\", \"fit_meta\" or \"evolve_proxy\", got " +
                                     raw.at("run").dump());
   const std::string run = raw.contains("run") ? raw.at("run").get<std::string>() : "search";
   std::vector<std::string> allowed;
@@ -381,9 +464,10 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
   else if (run == "score") allowed = concat(common, kScoreKeys);
   else if (run == "correlate") allowed = concat(concat(common, kScoreKeys), kCorrelateKeys);
   else if (run == "fit_meta") allowed = concat(common, kFitMetaKeys);
+  else if (run == "evolve_proxy") allowed = concat(common, kEvolveKeys);
   else
     throw PipelineError("/run", "unknown run kind \"" + run +
-                                    "\" (available: \"search\", \"compare\", \"score\", \"correlate\", \"fit_meta\")");
+                                    "\" (available: \"search\", \"compare\", \"score\", \"correlate\", \"fit_meta\", \"evolve_proxy\")");
   check_keys(raw, allowed, "");
 
   json out = json::object();
@@ -397,6 +481,7 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
 
   if (run == "search" || run == "compare") return resolve_search(raw, reg, out);
   if (run == "fit_meta") return resolve_fit_meta(raw, reg, out);
+  if (run == "evolve_proxy") return resolve_evolve_proxy(raw, out);
   return resolve_scoring(raw, reg, out, run == "correlate");
 }
 

@@ -138,6 +138,7 @@ struct Probes::State {
   std::vector<Activation> activations;
   at::Tensor jacobian;
   std::vector<at::Tensor> relu_codes;
+  at::Tensor relu_kernel;
   std::optional<std::vector<at::Tensor>> synflow[2];  // [batchnorm]
   std::optional<double> flops;
 
@@ -259,6 +260,29 @@ const at::Tensor& Probes::input_jacobian() {
 const std::vector<at::Tensor>& Probes::relu_codes() {
   if (!(s_->recorded & kReluCodes)) s_->record(kReluCodes);
   return s_->relu_codes;
+}
+
+const at::Tensor& Probes::relu_kernel() {
+  if (s_->relu_kernel.defined()) return s_->relu_kernel;
+  at::NoGradGuard no_grad;
+  const int64_t n = s_->batch.inputs.size(0);
+  at::Tensor k = at::zeros({n, n}, s_->batch.inputs.options().dtype(at::kDouble));
+  for (const auto& code : relu_codes()) {
+    // c c^T + (1-c)(1-c)^T = 2 c c^T - s_i - s_j + F (s = row sums, F =
+    // features): integers, exact in float32 while every partial sum stays
+    // below 2^24, i.e. F below 2^22.
+    const int64_t features = code.size(1);
+    const at::Tensor c = code.to(features < (int64_t{1} << 22) ? at::kFloat : at::kDouble);
+    const at::Tensor s = c.sum(1);
+    // c c^T as a 1x1 convolution of the codes with themselves: LibTorch
+    // runs CPU convolutions on oneDNN, while mm goes to the build's BLAS
+    // (Debian's reference BLAS is 15x slower here). Same exact integers.
+    const at::Tensor as_conv = c.view({n, features, 1, 1});
+    const at::Tensor cct = at::conv2d(as_conv, as_conv).view({n, n});
+    k += (2 * cct - s.unsqueeze(1) - s.unsqueeze(0) + static_cast<double>(features)).to(at::kDouble);
+  }
+  s_->relu_kernel = k;
+  return s_->relu_kernel;
 }
 
 const std::vector<at::Tensor>& Probes::synflow_products(bool batchnorm) {

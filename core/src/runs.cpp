@@ -298,10 +298,61 @@ void require_metric(const SearchSpace& space, const std::string& metric, const s
   throw PipelineError(path, "unknown metric \"" + metric + "\"; the benchmark has: " + all);
 }
 
+double label_of(const SearchSpace& space, const Arch& arch, const std::string& metric) {
+  const auto row = space.query(arch);
+  if (!row) return std::nan("");
+  const auto it = row->find(metric);
+  return it == row->end() ? std::nan("") : it->second;
+}
+
+std::vector<Arch> every_arch(const SearchSpace& space, const std::string& run) {
+  const auto size = space.size();
+  if (!size)
+    throw PipelineError("/space", run + " draws its archs from the whole space, and this space cannot enumerate "
+                                        "them; use a space with a tabular benchmark");
+  std::vector<Arch> out;
+  std::set<std::string> seen;
+  for (int64_t i = 0; i < *size; ++i) {
+    Arch a = space.arch_at(i);
+    if (seen.insert(space.identity(a)).second) out.push_back(std::move(a));
+  }
+  return out;
+}
+
+LabelledSplit split_labelled(const SearchSpace& space, std::vector<Arch> pool, const SplitRequest& r) {
+  std::vector<Arch> labelled;
+  std::vector<double> labels;
+  for (auto& a : pool) {
+    const double y = label_of(space, a, r.metric);
+    if (std::isfinite(y)) labelled.push_back(std::move(a)), labels.push_back(y);
+  }
+  const int64_t available = static_cast<int64_t>(labelled.size());
+  const int64_t n_second = r.second ? *r.second : available - r.first;
+  const std::string what = std::to_string(available) + " archs have a " + r.metric + " label" + r.pool_note;
+  if (r.first >= available)
+    throw PipelineError(r.first_path, "asks for " + std::to_string(r.first) + " " + r.first_role + " archs but only " +
+                                          what + ", and some must be left " + r.left_for);
+  if (n_second < 2 || r.first + n_second > available)
+    throw PipelineError(r.second_path, "asks for " + std::to_string(n_second) + " " + r.second_role + " archs besides " +
+                                           std::to_string(r.first) + " " + r.first_role + " archs, but only " + what);
+  std::vector<std::size_t> order(labelled.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  Rng rng(r.seed);
+  rng.shuffle(order);
+  LabelledSplit s;
+  for (int64_t k = 0; k < r.first + n_second; ++k) {
+    const std::size_t i = order[k];
+    (k < r.first ? s.first : s.second).push_back(labelled[i]);
+    (k < r.first ? s.first_y : s.second_y).push_back(labels[i]);
+  }
+  return s;
+}
+
 json run_pipeline(const json& resolved, const RunContext& ctx) {
   const std::string run = resolved.at("run");
   if (run == "search" || run == "compare") return run_search(resolved, ctx);
   if (run == "fit_meta") return run_fit_meta(resolved, ctx);
+  if (run == "evolve_proxy") return run_evolve_proxy(resolved, ctx);
   return run_score(resolved, ctx);
 }
 

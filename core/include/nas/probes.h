@@ -94,6 +94,9 @@ class Probes {
   /// Per ReLU call, in execution order: (input > 0) as [N, features] bool.
   /// Recorded with the shared train-mode forward (batch statistics).
   const std::vector<at::Tensor>& relu_codes();
+  /// nwot's kernel of those codes: K = sum over ReLU calls of
+  /// c c^T + (1-c)(1-c)^T, [N, N] float64 (exact integers).
+  const at::Tensor& relu_kernel();
 
   /// Synflow: on a float64 copy whose state tensors are all abs'ed, with
   /// BatchNorm on or off, input ones(1, C, H, W), R = sum of logits:

@@ -1,0 +1,144 @@
+// Proxy expressions: a zero-cost proxy written as text, e.g.
+//
+//   sum_layers(norm(G))                      grad_norm
+//   sum_layers(sum(abs(mul(W, G))))          snip
+//   sum_layers(logdet(K))                    nwot
+//
+// The `expr` proxy plugin scores any such expression, and `evolve_proxy`
+// runs search for them (EZNAS-style genetic programming); both use this one
+// grammar, so a found proxy is usable wherever a proxy is, and shared as text.
+//
+// Values are typed. Leaves (read once per network from the probe context):
+//   W   conv/linear weights, one tensor per layer (module order)
+//   G   dL/dW per layer (L = mean cross-entropy)
+//   A   per conv/linear call, the output averaged over its spatial dims: [N, C]
+//   dA  the same for dL/d(output)
+//   J   the input Jacobian d(sum of logits)/d(input): one [N, C*H*W] matrix
+//   K   the ReLU-code kernel of nwot (sum over ReLUs of c c^T + (1-c)(1-c)^T): [N, N]
+// A and dA are spatial means rather than whole feature maps so that an
+// evolve_proxy run can keep every probe of a few hundred archs in memory.
+//
+// Operations (shape "elements" = per-layer tensors; "matrix" = J or K;
+// "layers" = one number per layer; "scalar" = one number):
+//   abs square sqrt log sign neg inv std  elementwise on any shape (sqrt|x|,
+//       log(|x| + 1e-5), inv x = 1/(|x| + 1e-5), std = standardise per layer
+//       for elements, over the whole value otherwise)
+//   add sub mul div (a, b)                 same shape and leaf family (W with
+//       G, A with dA, J, K), or two scalars; div keeps |b| >= 1e-12
+//   sum mean norm max                      elements -> layers, matrix -> layers (one)
+//   corr                                   matrix -> matrix: row correlation (numpy corrcoef)
+//   eig                                    matrix -> elements: eigenvalues of a symmetric matrix
+//   logdet                                 matrix -> layers (one): log|det|
+//   sum_layers mean_layers                 layers -> scalar
+// The whole expression must be a scalar. A non-finite result (NaN, +-inf,
+// e.g. nwot's -inf for a singular K) is returned as such, as proxies
+// return them; rank statistics put it last. It is never an error.
+#pragma once
+#include <ATen/Tensor.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nas/proxy.h"
+#include "nas/random.h"
+
+namespace nas {
+
+class Probes;
+
+namespace expr {
+
+/// One node: an operation with arguments, or a leaf (no arguments).
+struct Node {
+  std::string op;
+  std::vector<Node> args;
+};
+
+enum class Shape { Elements, Matrix, Layers, Scalar };
+
+/// The static type of a value: its shape and, except for scalars, the leaf
+/// family it came from ("W" for W and G, "A" for A and dA, "J", "K").
+struct Type {
+  Shape shape = Shape::Scalar;
+  std::string family;
+  bool square = false;  // matrix only: K, and corr() of any matrix
+  bool operator==(const Type& o) const { return shape == o.shape && family == o.family && square == o.square; }
+};
+/// e.g. "elements of W", "square matrix of J", "scalar".
+std::string describe(const Type& type);
+
+/// Parses `text`; throws nas::Error naming the position and what was
+/// expected, or the type rule a subexpression breaks.
+Node parse(const std::string& text);
+/// The canonical text (parse(to_string(n)) == n).
+std::string to_string(const Node& node);
+/// The type of `node`; throws nas::Error on a type error.
+Type type_of(const Node& node);
+/// Number of nodes.
+std::size_t size(const Node& node);
+
+/// The probes an expression's leaves read.
+ProbeSet needs(const Node& node);
+/// The leaves an expression uses ("W", "G", ...).
+std::vector<std::string> leaves_of(const Node& node);
+/// Every leaf and operation name, for messages and documentation.
+const std::vector<std::string>& leaf_names();
+
+/// A value: the data of the shape (elements: every layer's tensor flattened
+/// and concatenated, with `segment` naming each entry's layer; matrix: the
+/// [R, C] tensor; layers: [L]; scalar: a 0-d tensor).
+struct Value {
+  Type type;
+  at::Tensor data;
+  std::shared_ptr<const at::Tensor> segment;  // elements only: int64 layer id per entry
+  int64_t layers = 1;                         // elements and layers: how many layers
+};
+
+/// The leaves of one network, read from its probes once. An evolve_proxy
+/// run keeps one LeafSet per arch and evaluates thousands of expressions on it.
+class LeafSet {
+ public:
+  /// Reads the named leaves (every one of leaf_names() when empty). The
+  /// probes must have been planned with their needs.
+  static LeafSet read(Probes& probes, const std::vector<std::string>& which);
+  const Value& at(const std::string& leaf) const;
+  bool has(const std::string& leaf) const { return values_.count(leaf) > 0; }
+  /// Bytes the leaves hold.
+  int64_t bytes() const;
+
+  /// Results of the matrix operations on bare leaves (corr(J), eig(K),
+  /// eig(corr(J)), ...), kept so that a GP run computes each once per arch:
+  /// corr(J) alone is a 64 x 3072 x 64 product.
+  const Value* memo(const std::string& subexpression) const;
+  void remember(const std::string& subexpression, const Value& value) const;
+
+ private:
+  std::map<std::string, Value> values_;
+  mutable std::map<std::string, Value> memo_;
+};
+
+/// The expression's value on one network (NaN and +-inf as computed).
+double evaluate(const Node& node, const LeafSet& leaves);
+
+/// The probe set a leaf needs.
+ProbeSet leaf_needs(const std::string& leaf);
+
+// ---- Genetic programming (evolve_proxy) ----------------------------------
+struct GrowOptions {
+  std::vector<std::string> leaves;  // leaves to draw from
+  int max_depth = 5;
+};
+
+/// A random scalar expression over `options.leaves`.
+Node random_expression(Rng& rng, const GrowOptions& options);
+/// Replaces one random subtree with a random one of the same type.
+Node mutate(const Node& node, Rng& rng, const GrowOptions& options);
+/// Swaps one random subtree of `a` for a random subtree of `b` of the same
+/// type (a itself when none fits).
+Node crossover(const Node& a, const Node& b, Rng& rng);
+
+}  // namespace expr
+}  // namespace nas

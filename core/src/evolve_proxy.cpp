@@ -1,0 +1,479 @@
+// evolve_proxy runs: genetic programming over proxy expressions
+// (nas/proxy_expr.h), as EZNAS evolves zero-cost proxies. Fitness is
+// Spearman's rho against a benchmark metric on a small seeded set of
+// labelled archs; every probe of those archs is read once and kept, so the
+// thousands of candidates cost no network passes. The best expressions are
+// then judged on held-out archs (and, with `transfer`, against the labels of
+// other benchmarks of the same archs).
+//   generations.jsonl  one line per generation: the whole population with fitness
+//   expressions.csv    every distinct expression evaluated: size, search rho
+//   holdout.jsonl      one line per held-out arch: its label and every judged expression's score
+//   holdout.csv        the same as a table
+//   summary.json       best expressions and baselines: search / held-out / transfer rho
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "nas/data.h"
+#include "nas/errors.h"
+#include "nas/interrupt.h"
+#include "nas/plot.h"
+#include "nas/progress.h"
+#include "nas/proxy_expr.h"
+#include "nas/registry.h"
+#include "nas/run_dir.h"
+#include "nas/runs.h"
+#include "nas/scorer.h"
+#include "nas/stats.h"
+
+namespace nas {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// A Proxy that scores nothing: it keeps the leaves of the network it is
+// shown, so the Scorer (one build, init, device and CUDA fallback for every
+// run) is also what reads evolve_proxy's probes.
+class LeafCollector : public Proxy {
+ public:
+  explicit LeafCollector(std::vector<std::string> leaves) : leaves_(std::move(leaves)) {
+    for (const auto& l : leaves_) needs_ |= expr::leaf_needs(l);
+  }
+  ProbeSet needs() const override { return needs_; }
+  double score(Probes& probes) override {
+    last = expr::LeafSet::read(probes, leaves_);
+    return 0;
+  }
+  expr::LeafSet last;
+
+ private:
+  std::vector<std::string> leaves_;
+  ProbeSet needs_ = kNoProbe;
+};
+
+struct Candidate {
+  std::string text;
+  expr::Node node;
+  double fitness = -1;
+  std::size_t size = 0;
+};
+
+// Better first: higher fitness, then smaller, then by text (a total order,
+// so a seed gives one run).
+bool better(const Candidate& a, const Candidate& b) {
+  if (a.fitness != b.fitness) return a.fitness > b.fitness;
+  if (a.size != b.size) return a.size < b.size;
+  return a.text < b.text;
+}
+
+// Values of one expression on every arch of a set (NaN where its leaves
+// could not be read or it is not finite).
+std::vector<double> values_on(const expr::Node& node, const std::vector<std::optional<expr::LeafSet>>& leaves) {
+  std::vector<double> v;
+  v.reserve(leaves.size());
+  for (const auto& l : leaves) {
+    double x = std::nan("");
+    if (l) {
+      try {
+        x = expr::evaluate(node, *l);
+      } catch (const std::exception&) {
+      }
+    }
+    v.push_back(x);
+  }
+  return v;
+}
+
+// Spearman with NaN ranked last; a constant expression (rho undefined) is
+// the worst fitness, -1.
+double fitness_of(const std::vector<double>& values, const std::vector<double>& labels) {
+  const double rho = spearman(values, labels);
+  return std::isfinite(rho) ? rho : -1.0;
+}
+
+std::size_t depth_of(const expr::Node& n) {
+  std::size_t d = 0;
+  for (const auto& a : n.args) d = std::max(d, depth_of(a));
+  return d + 1;
+}
+
+json candidate_json(const Candidate& c) { return {{"expr", c.text}, {"fitness", c.fitness}, {"size", c.size}}; }
+
+}  // namespace
+
+const OptionSchema& evolve_options() {
+  static const OptionSchema s = {
+      int_option("population", 64, "expressions alive in each generation").range(4, 1e5),
+      int_option("generations", 30, "generations after the first").range(0, 1e6),
+      int_option("tournament", 4, "expressions drawn per parent selection; the fittest wins").range(2, 1e5),
+      int_option("elite", 4, "best expressions copied unchanged into the next generation").range(0, 1e5),
+      double_option("crossover_prob", 0.5, "probability that a child is a crossover of two parents (else a mutation)")
+          .range(0, 1),
+      int_option("max_depth", 6, "depth of a freshly grown expression, at most").range(3, 20),
+      int_option("max_nodes", 20, "children with more nodes are redrawn (bloat control)").range(3, 1000),
+      double_option("memory_gb", 8, "refuse a search set whose probes would need more memory than this").range(0.01, 1e4),
+  };
+  return s;
+}
+
+std::vector<std::string> known_proxy_expressions() {
+  return {
+      "sum_layers(norm(G))",                 // grad_norm
+      "sum_layers(sum(abs(mul(W, G))))",     // snip
+      "sum_layers(sum(mul(W, G)))",          // plain
+      "sum_layers(norm(W))",                 // l2_norm
+      "sum_layers(logdet(K))",               // nwot
+      // jacov: -sum(log(v + 1e-5) + 1/(v + 1e-5)) over the eigenvalues v >= 0
+      // of corr(J)
+      "sum_layers(sum(neg(add(log(eig(corr(J))), inv(eig(corr(J)))))))",
+  };
+}
+
+json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
+  const Registry& reg = *ctx.registry;
+  RunDir& dir = *ctx.dir;
+  const auto start = Clock::now();
+  const auto space = make_pipeline_space(resolved, reg);
+  const std::string metric = resolved.at("metric");
+  require_metric(*space, metric, "/metric", "the space has no benchmark loaded to take fitness labels from");
+  const json& evo = resolved.at("evolution");
+  const uint64_t seed = resolved.at("seed");
+  const std::vector<std::string> leaves = resolved.at("leaves");
+
+  SplitRequest req;
+  req.metric = metric;
+  req.first = resolved.at("search").at("sample");
+  const json& h = resolved.at("holdout").at("sample");
+  if (h != "rest") req.second = h.get<int64_t>();
+  req.seed = derive_seed(seed, 0xe201);
+  req.first_path = "/search/sample", req.second_path = "/holdout/sample";
+  req.first_role = "search", req.second_role = "held-out", req.left_for = "to hold out";
+  const LabelledSplit split = split_labelled(*space, every_arch(*space, "evolve_proxy"), req);
+
+  const c10::Device device = resolve_device(resolved.at("device"));
+  const json& data = resolved.at("data");
+  Batch batch = make_batch(data, space->num_classes(), "/data", device);
+  if (data.at("name") == "synthetic" && ctx.verbosity != Verbosity::Quiet)
+    std::cerr << "note: probing on synthetic Gaussian data (no image sample is shipped for this dataset)\n";
+  const InitSpec init{resolved.at("init").at("kind"), resolved.at("init").at("seed").get<uint64_t>()};
+  auto collector = std::make_shared<LeafCollector>(leaves);
+  const Scorer scorer(*space, {{"leaves", collector}}, batch, init, device);
+
+  // Reads the leaves of one arch; nullopt (and a note) when that fails.
+  int64_t leaf_errors = 0;
+  auto read_leaves = [&](const Arch& arch) -> std::optional<expr::LeafSet> {
+    const ArchScores s = scorer.score(arch);
+    if (!s.errors.at(0).empty()) {
+      ++leaf_errors;
+      if (ctx.verbosity != Verbosity::Quiet)
+        std::cerr << "note: " << space->to_string(arch) << ": probes failed (" << s.errors[0] << "); its scores are NaN\n";
+      return std::nullopt;
+    }
+    return std::move(collector->last);
+  };
+  auto partial = [&](const char* phase) {
+    const json p = {{"run", "evolve_proxy"}, {"complete", false}, {"stopped_in", phase}};
+    dir.write_json("summary.json", p);
+    return p;
+  };
+
+  // ---- The search set's leaves, kept for the whole evolution --------------
+  const auto t_leaves = Clock::now();
+  std::vector<std::optional<expr::LeafSet>> search_leaves;
+  {
+    Progress progress("probed", static_cast<long long>(split.first.size()), ctx.verbosity);
+    const double limit = evo.at("memory_gb").get<double>() * 1e9;
+    for (std::size_t k = 0; k < split.first.size(); ++k) {
+      if (stop_requested()) return partial("probes");
+      search_leaves.push_back(read_leaves(split.first[k]));
+      if (k == 0 && search_leaves[0]) {
+        const double estimate = static_cast<double>(search_leaves[0]->bytes()) * static_cast<double>(split.first.size());
+        if (estimate > limit)  // archs differ in size: the first is a guide, not a bound
+          throw PipelineError("/search/sample", "the probes of " + std::to_string(split.first.size()) + " archs would need about " +
+                                                    std::to_string(static_cast<int64_t>(estimate / 1e9)) +
+                                                    " GB; lower the sample, drop W and G from \"leaves\", or raise "
+                                                    "/evolution/memory_gb");
+      }
+      progress.update(static_cast<long long>(k + 1));
+    }
+    progress.finish();
+  }
+  int64_t leaf_bytes = 0;
+  for (const auto& l : search_leaves)
+    if (l) leaf_bytes += l->bytes();
+  const double leaves_seconds = since(t_leaves);
+
+  // ---- Evolution -----------------------------------------------------------
+  const auto t_evolve = Clock::now();
+  std::unordered_map<std::string, double> memo;  // text -> fitness
+  std::vector<std::string> evaluated_order;      // first evaluation order, for expressions.csv
+  auto evaluate = [&](const expr::Node& node) {
+    Candidate c{expr::to_string(node), node, -1, expr::size(node)};
+    if (auto it = memo.find(c.text); it != memo.end()) {
+      c.fitness = it->second;
+      return c;
+    }
+    c.fitness = fitness_of(values_on(node, search_leaves), split.first_y);
+    memo.emplace(c.text, c.fitness);
+    evaluated_order.push_back(c.text);
+    return c;
+  };
+
+  const auto pop_size = static_cast<std::size_t>(evo.at("population").get<int64_t>());
+  const int64_t generations = evo.at("generations");
+  const auto max_nodes = static_cast<std::size_t>(evo.at("max_nodes").get<int64_t>());
+  expr::GrowOptions grow{leaves, static_cast<int>(evo.at("max_depth").get<int64_t>())};
+  auto fits_limits = [&](const expr::Node& n) {
+    return expr::size(n) <= max_nodes && depth_of(n) <= static_cast<std::size_t>(grow.max_depth) + 4;
+  };
+
+  // Resume: the generations already logged give the population to go on
+  // from; their fitness values fill the memo (they are deterministic).
+  std::vector<Candidate> population;
+  int64_t first_generation = 0;
+  for (const auto& line : dir.read_lines("generations.jsonl")) {
+    for (const auto& e : line.at("new"))
+      if (memo.emplace(e.at("expr").get<std::string>(), e.at("fitness").get<double>()).second)
+        evaluated_order.push_back(e.at("expr"));
+    population.clear();
+    for (const auto& c : line.at("population")) {
+      const std::string text = c.at("expr");
+      const expr::Node node = expr::parse(text);
+      population.push_back({text, node, c.at("fitness").get<double>(), expr::size(node)});
+      if (memo.emplace(text, population.back().fitness).second) evaluated_order.push_back(text);
+    }
+    first_generation = line.at("generation").get<int64_t>() + 1;
+  }
+
+  std::size_t logged = evaluated_order.size();  // expressions whose fitness a logged line holds
+  auto log_generation = [&](int64_t g) {
+    std::sort(population.begin(), population.end(), better);
+    // The expressions first evaluated in this generation, so that a resumed
+    // run knows every fitness an unbroken one knew.
+    json fresh = json::array();
+    for (; logged < evaluated_order.size(); ++logged)
+      fresh.push_back({{"expr", evaluated_order[logged]}, {"fitness", memo.at(evaluated_order[logged])}});
+    json pop = json::array();
+    double sum = 0;
+    for (const auto& c : population) pop.push_back(candidate_json(c)), sum += c.fitness;
+    dir.append_line("generations.jsonl", {{"generation", g},
+                                          {"best", population.front().text},
+                                          {"best_fitness", population.front().fitness},
+                                          {"mean_fitness", sum / static_cast<double>(population.size())},
+                                          {"evaluated", memo.size()},
+                                          {"population", pop},
+                                          {"new", fresh}});
+  };
+
+  if (first_generation == 0) {
+    std::set<std::string> taken;
+    for (const auto& text : resolved.at("seed_expressions")) {
+      Candidate c = evaluate(expr::parse(text.get<std::string>()));
+      if (taken.insert(c.text).second) population.push_back(std::move(c));
+    }
+    Rng rng(derive_seed(seed, 0xe70));
+    for (std::size_t tries = 0; population.size() < pop_size && tries < 100 * pop_size; ++tries) {
+      const expr::Node n = expr::random_expression(rng, grow);
+      if (!fits_limits(n) || taken.count(expr::to_string(n))) continue;
+      Candidate c = evaluate(n);
+      taken.insert(c.text);
+      population.push_back(std::move(c));
+    }
+    log_generation(0);
+    first_generation = 1;
+  }
+
+  const auto tournament = static_cast<std::size_t>(evo.at("tournament").get<int64_t>());
+  const auto elite = static_cast<std::size_t>(evo.at("elite").get<int64_t>());
+  const double crossover_prob = evo.at("crossover_prob");
+  Progress progress("generations", generations, ctx.verbosity);
+  for (int64_t g = first_generation; g <= generations; ++g) {
+    if (stop_requested()) return partial("evolution");
+    // One generator per generation: a resumed run draws what an unbroken one would.
+    Rng rng(derive_seed(seed, 0xe70 + static_cast<uint64_t>(g)));
+    auto select = [&]() -> const Candidate& {
+      const Candidate* best = nullptr;
+      for (std::size_t k = 0; k < tournament; ++k) {
+        const Candidate& c = population[rng.below(population.size())];
+        if (!best || better(c, *best)) best = &c;
+      }
+      return *best;
+    };
+    std::vector<Candidate> next(population.begin(), population.begin() + std::min(elite, population.size()));
+    std::set<std::string> taken;
+    for (const auto& c : next) taken.insert(c.text);
+    while (next.size() < pop_size) {
+      const Candidate* parent = nullptr;
+      expr::Node child;
+      bool found = false;
+      for (int attempt = 0; attempt < 20 && !found; ++attempt) {
+        parent = &select();
+        child = rng.uniform() < crossover_prob ? expr::crossover(parent->node, select().node, rng)
+                                               : expr::mutate(parent->node, rng, grow);
+        found = fits_limits(child) && !taken.count(expr::to_string(child));
+      }
+      Candidate c = found ? evaluate(child) : *parent;
+      taken.insert(c.text);
+      next.push_back(std::move(c));
+    }
+    population = std::move(next);
+    log_generation(g);
+    progress.update(g, "best " + std::to_string(population.front().fitness).substr(0, 6));
+  }
+  progress.finish();
+  std::sort(population.begin(), population.end(), better);
+  const double evolve_seconds = since(t_evolve);
+  search_leaves.clear();  // the held-out phase reads each arch's leaves in turn
+
+  {
+    std::ostringstream csv;
+    csv << "expr,size,search_spearman\n";
+    for (const auto& text : evaluated_order)
+      csv << '"' << text << "\"," << expr::size(expr::parse(text)) << "," << format_double(memo.at(text)) << "\n";
+    dir.write_text("expressions.csv", csv.str());
+  }
+
+  // ---- Held-out judgement of the best and of the seed expressions ----------
+  std::vector<Candidate> judged;
+  std::set<std::string> taken;
+  const auto top = static_cast<std::size_t>(resolved.at("top").get<int64_t>());
+  for (const auto& c : population)
+    if (judged.size() < top && taken.insert(c.text).second) judged.push_back(c);
+  const std::size_t num_best = judged.size();
+  for (const auto& text : resolved.at("seed_expressions")) {
+    const expr::Node n = expr::parse(text.get<std::string>());
+    if (taken.insert(expr::to_string(n)).second) judged.push_back(evaluate(n));
+  }
+
+  const auto t_holdout = Clock::now();
+  std::unordered_map<std::string, json> done;
+  for (auto& line : dir.read_lines("holdout.jsonl")) done[line.at("arch").get<std::string>()] = line;
+  std::vector<std::vector<double>> holdout_scores(judged.size());
+  {
+    Progress hp("held-out archs", static_cast<long long>(split.second.size()), ctx.verbosity);
+    for (std::size_t k = 0; k < split.second.size(); ++k) {
+      if (stop_requested()) return partial("holdout");
+      const std::string arch = space->to_string(split.second[k]);
+      json line;
+      if (auto it = done.find(arch); it != done.end() && it->second.at("scores").size() == judged.size()) {
+        line = it->second;
+      } else {
+        const auto l = read_leaves(split.second[k]);
+        json scores = json::array();
+        for (const auto& c : judged) {
+          double v = std::nan("");
+          if (l) {
+            try {
+              v = expr::evaluate(c.node, *l);
+            } catch (const std::exception&) {
+            }
+          }
+          scores.push_back(finite_or_string(v));
+        }
+        line = {{"arch", arch}, {metric, split.second_y[k]}, {"scores", scores}};
+        dir.append_line("holdout.jsonl", line);
+      }
+      for (std::size_t e = 0; e < judged.size(); ++e) {
+        const json& v = line.at("scores")[e];
+        holdout_scores[e].push_back(v.is_number() ? v.get<double>() : std::nan(""));
+      }
+      hp.update(static_cast<long long>(k + 1));
+    }
+    hp.finish();
+  }
+  const double holdout_seconds = since(t_holdout);
+
+  // Transfer: the same held-out scores against another benchmark's labels of
+  // the same archs (e.g. CIFAR-100), no new network passes.
+  std::vector<std::pair<std::string, std::vector<double>>> transfer_labels;
+  for (std::size_t t = 0; t < resolved.at("transfer").size(); ++t) {
+    json block = resolved.at("space");
+    for (const auto& [key, value] : resolved.at("transfer")[t].items()) block[key] = value;
+    json pipeline = resolved;
+    pipeline["space"] = block;
+    const auto other = make_pipeline_space(pipeline, reg);
+    require_metric(*other, metric, "/transfer/" + std::to_string(t), "that space has no benchmark loaded");
+    std::vector<double> y;
+    for (const auto& a : split.second) y.push_back(label_of(*other, a, metric));
+    std::string name;
+    for (const auto& [key, value] : resolved.at("transfer")[t].items())
+      name += (name.empty() ? "" : ",") + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+    transfer_labels.emplace_back(name, std::move(y));
+  }
+
+  auto judge = [&](std::size_t e) {
+    const Candidate& c = judged[e];
+    json j = candidate_json(c);
+    j["search_spearman"] = finite_or_string(c.fitness);
+    j.erase("fitness");
+    j["holdout_spearman"] = finite_or_string(spearman(holdout_scores[e], split.second_y));
+    j["holdout_kendall"] = finite_or_string(kendall(holdout_scores[e], split.second_y));
+    int64_t nonfinite = 0;
+    for (double v : holdout_scores[e]) nonfinite += !std::isfinite(v);
+    j["holdout_nonfinite"] = nonfinite;
+    json tr = json::object();
+    for (const auto& [name, y] : transfer_labels) {
+      std::vector<double> xs, ys;
+      for (std::size_t k = 0; k < y.size(); ++k)
+        if (std::isfinite(y[k])) xs.push_back(holdout_scores[e][k]), ys.push_back(y[k]);
+      tr[name] = {{"spearman", finite_or_string(spearman(xs, ys))}, {"n", xs.size()}};
+    }
+    if (!transfer_labels.empty()) j["transfer"] = tr;
+    return j;
+  };
+  json best = json::array(), baselines = json::array();
+  for (std::size_t e = 0; e < judged.size(); ++e) (e < num_best ? best : baselines).push_back(judge(e));
+
+  {
+    std::ostringstream csv;
+    csv << "arch," << metric;
+    for (const auto& c : judged) csv << ",\"" << c.text << '"';
+    csv << "\n";
+    for (std::size_t k = 0; k < split.second.size(); ++k) {
+      csv << space->to_string(split.second[k]) << "," << format_double(split.second_y[k]);
+      for (std::size_t e = 0; e < judged.size(); ++e) csv << "," << format_double(holdout_scores[e][k]);
+      csv << "\n";
+    }
+    dir.write_text("holdout.csv", csv.str());
+  }
+
+  json summary = {{"run", "evolve_proxy"},
+                  {"complete", true},
+                  {"space", resolved.at("space").at("name")},
+                  {"metric", metric},
+                  {"search", {{"n", split.first.size()}}},
+                  {"holdout", {{"n", split.second.size()}}},
+                  {"generations", generations},
+                  {"evaluated", memo.size()},
+                  {"best", best},
+                  {"baselines", baselines},
+                  {"leaf_errors", leaf_errors},
+                  {"leaf_bytes_per_arch", split.first.empty() ? 0 : leaf_bytes / static_cast<int64_t>(split.first.size())},
+                  {"seconds",
+                   {{"probes", leaves_seconds}, {"evolution", evolve_seconds}, {"holdout", holdout_seconds}, {"total", since(start)}}}};
+  if (!space->benchmark_source().empty()) summary["benchmark_source"] = space->benchmark_source();
+  dir.write_json("summary.json", summary);
+
+  if (num_best > 0) {
+    const double rho = spearman(holdout_scores[0], split.second_y);
+    ScatterPlot plot{"scatter_holdout",
+                     "best evolved proxy on " + std::to_string(split.second.size()) + " held-out archs (Spearman " +
+                         format_double(std::round(rho * 1000) / 1000) + ")",
+                     judged[0].text, metric, holdout_scores[0], split.second_y};
+    const std::string note = write_scatter_plot(dir, plot);
+    if (!note.empty() && ctx.verbosity != Verbosity::Quiet) std::cerr << note << "\n";
+  }
+  return summary;
+}
+
+}  // namespace nas
