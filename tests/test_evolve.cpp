@@ -5,7 +5,6 @@
 // resumed run ends with the summary of an unbroken one. (That the seed
 // expressions equal the reference proxies is in test_proxies.)
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <ATen/ATen.h>
 
@@ -148,13 +147,7 @@ TEST(ProxyExpr, ValuesAreTheFormulas) {
 }
 
 // ---- evolve_proxy runs ---------------------------------------------------
-const fs::path& temp_root() {
-  static const struct Root {
-    fs::path path = fs::temp_directory_path() / ("nasrun_test_evolve_" + std::to_string(getpid()));
-    ~Root() { fs::remove_all(path); }
-  } root;
-  return root.path;
-}
+const fs::path& temp_root() { return nas_test::temp_root("evolve"); }
 
 json small_run(const std::string& name) {
   return {{"run", "evolve_proxy"},

@@ -3,7 +3,6 @@
 // is deterministic, the `meta` proxy source reproduces the saved
 // predictions, and bad pipelines fail with one line naming the JSON path.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -31,14 +30,7 @@ const nas::Registry& registry() { return nas_test::all_plugins(); }
 const json kNbszProxies = {"epe_nas", "fisher", "flops", "grad_norm", "grasp", "jacov", "l2_norm",
                            "nwot",    "params", "plain", "snip",      "synflow", "zen"};
 
-// Run folders live under one temporary folder, removed when the tests end.
-const fs::path& temp_root() {
-  static const struct Root {
-    fs::path path = fs::temp_directory_path() / ("nasrun_test_meta_" + std::to_string(getpid()));
-    ~Root() { fs::remove_all(path); }
-  } root;
-  return root.path;
-}
+const fs::path& temp_root() { return nas_test::temp_root("meta"); }
 
 std::string temp_dir(const std::string& name) {
   fs::create_directories(temp_root());

@@ -5,9 +5,11 @@
 #pragma once
 #include <gtest/gtest.h>
 #include <torch/utils.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -23,6 +25,16 @@ namespace nas_test {
 
 /// The shipped benchmark data (data/ of the source tree).
 inline const std::string kDataDir = std::string(NASRUN_SOURCE_DIR) + "/data";
+
+/// One temporary folder per test executable for its run folders, removed
+/// when the executable ends; `suite` names it (the first call's name wins).
+inline const std::filesystem::path& temp_root(const std::string& suite) {
+  static const struct Root {
+    std::filesystem::path path;
+    ~Root() { std::filesystem::remove_all(path); }
+  } root{std::filesystem::temp_directory_path() / ("nasrun_test_" + suite + "_" + std::to_string(::getpid()))};
+  return root.path;
+}
 
 /// Every plugin of the build, scanned once per executable.
 inline const nas::Registry& all_plugins() {

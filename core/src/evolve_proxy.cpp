@@ -76,21 +76,21 @@ bool better(const Candidate& a, const Candidate& b) {
   return a.text < b.text;
 }
 
-// Values of one expression on every arch of a set (NaN where its leaves
-// could not be read or it is not finite).
+// The value of one expression on one arch; NaN where the arch's leaves
+// could not be read or the expression cannot be evaluated on them.
+double value_on(const expr::Node& node, const std::optional<expr::LeafSet>& leaves) {
+  if (!leaves) return std::nan("");
+  try {
+    return expr::evaluate(node, *leaves);
+  } catch (const std::exception&) {
+    return std::nan("");
+  }
+}
+
 std::vector<double> values_on(const expr::Node& node, const std::vector<std::optional<expr::LeafSet>>& leaves) {
   std::vector<double> v;
   v.reserve(leaves.size());
-  for (const auto& l : leaves) {
-    double x = std::nan("");
-    if (l) {
-      try {
-        x = expr::evaluate(node, *l);
-      } catch (const std::exception&) {
-      }
-    }
-    v.push_back(x);
-  }
+  for (const auto& l : leaves) v.push_back(value_on(node, l));
   return v;
 }
 
@@ -166,12 +166,11 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   if (data.at("name") == "synthetic" && ctx.verbosity != Verbosity::Quiet)
     std::cerr << "note: probing on synthetic Gaussian data (no image sample is shipped for this dataset)\n";
   const InitSpec init{resolved.at("init").at("kind"), resolved.at("init").at("seed").get<uint64_t>()};
-  auto collector = std::make_shared<LeafCollector>(leaves);
-  const Scorer scorer(*space, {{"leaves", collector}}, batch, init, device);
-
-  // Reads the leaves of one arch; nullopt (and a note) when that fails.
+  // Reads `wanted` leaves of one arch; nullopt (and a note) when that fails.
   int64_t leaf_errors = 0;
-  auto read_leaves = [&](const Arch& arch) -> std::optional<expr::LeafSet> {
+  auto read_leaves = [&](const Arch& arch, const std::vector<std::string>& wanted) -> std::optional<expr::LeafSet> {
+    auto collector = std::make_shared<LeafCollector>(wanted);
+    const Scorer scorer(*space, {{"leaves", collector}}, batch, init, device);
     const ArchScores s = scorer.score(arch);
     if (!s.errors.at(0).empty()) {
       ++leaf_errors;
@@ -195,7 +194,7 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
     const double limit = evo.at("memory_gb").get<double>() * 1e9;
     for (std::size_t k = 0; k < split.first.size(); ++k) {
       if (stop_requested()) return partial("probes");
-      search_leaves.push_back(read_leaves(split.first[k]));
+      search_leaves.push_back(read_leaves(split.first[k], leaves));
       if (k == 0 && search_leaves[0]) {
         const double estimate = static_cast<double>(search_leaves[0]->bytes()) * static_cast<double>(split.first.size());
         if (estimate > limit)  // archs differ in size: the first is a guide, not a bound
@@ -355,6 +354,13 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
     if (taken.insert(expr::to_string(n)).second) judged.push_back(evaluate(n));
   }
 
+  // Only the leaves the judged expressions read: the passes the others
+  // need (the input Jacobian, say) are skipped for every held-out arch.
+  std::vector<std::string> judged_leaves;
+  for (const auto& c : judged)
+    for (const auto& l : expr::leaves_of(c.node))
+      if (std::find(judged_leaves.begin(), judged_leaves.end(), l) == judged_leaves.end()) judged_leaves.push_back(l);
+
   const auto t_holdout = Clock::now();
   std::unordered_map<std::string, json> done;
   for (auto& line : dir.read_lines("holdout.jsonl")) done[line.at("arch").get<std::string>()] = line;
@@ -368,18 +374,9 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
       if (auto it = done.find(arch); it != done.end() && it->second.at("scores").size() == judged.size()) {
         line = it->second;
       } else {
-        const auto l = read_leaves(split.second[k]);
+        const auto l = read_leaves(split.second[k], judged_leaves);
         json scores = json::array();
-        for (const auto& c : judged) {
-          double v = std::nan("");
-          if (l) {
-            try {
-              v = expr::evaluate(c.node, *l);
-            } catch (const std::exception&) {
-            }
-          }
-          scores.push_back(finite_or_string(v));
-        }
+        for (const auto& c : judged) scores.push_back(finite_or_string(value_on(c.node, l)));
         line = {{"arch", arch}, {metric, split.second_y[k]}, {"scores", scores}};
         dir.append_line("holdout.jsonl", line);
       }

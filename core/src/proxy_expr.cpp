@@ -216,8 +216,17 @@ Value eval_uncached(const Node& n, const LeafSet& leaves, const OpInfo& op, cons
         if (n.op == "sum") r = segment_sum(v, x);
         else if (n.op == "mean") r = segment_sum(v, x) / segment_count(v);
         else if (n.op == "norm") r = segment_sum(v, x * x).sqrt();
-        else r = at::full({v.layers}, -std::numeric_limits<double>::infinity(), x.options())
-                     .scatter_reduce_(0, *v.segment, x, "amax", /*include_self=*/true);
+        else {
+          // Layers are contiguous runs of entries: one max per run
+          // (scatter_reduce would do it in one call, but LibTorch 1.13 prints
+          // a "beta" warning for it on every run).
+          const at::Tensor counts = at::bincount(*v.segment, {}, v.layers).cpu();
+          const std::vector<int64_t> sizes(counts.data_ptr<int64_t>(), counts.data_ptr<int64_t>() + counts.numel());
+          std::vector<at::Tensor> maxima;
+          for (const auto& part : x.split_with_sizes(sizes))
+            maxima.push_back(part.numel() ? part.max() : at::full({}, -std::numeric_limits<double>::infinity(), x.options()));
+          r = at::stack(maxima);
+        }
         return {t, r, nullptr, v.layers};
       }
       if (n.op == "sum") r = x.sum();
