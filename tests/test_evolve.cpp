@@ -82,6 +82,16 @@ TEST(ProxyExpr, GeneticOperatorsMakeWellTypedScalars) {
     ASSERT_EQ(ex::type_of(m).shape, ex::Shape::Scalar) << ex::to_string(m);
     const ex::Node c = ex::crossover(pool[i % pool.size()], pool[(i * 7 + 3) % pool.size()], rng);
     ASSERT_EQ(ex::type_of(c).shape, ex::Shape::Scalar) << ex::to_string(c);
+    const ex::Node& a = pool[i % pool.size()];
+    const ex::Node& b = pool[(i * 5 + 1) % pool.size()];
+    const ex::Node j = ex::combine(a, b, rng);
+    ASSERT_EQ(ex::type_of(j).shape, ex::Shape::Scalar) << ex::to_string(j);
+    // Each side is its parent whole, or log of it.
+    auto is_side = [](const ex::Node& side, const ex::Node& parent) {
+      const std::string p = ex::to_string(parent), t = ex::to_string(side);
+      return t == p || t == "log(" + p + ")";
+    };
+    EXPECT_TRUE(is_side(j.args.at(0), a) && is_side(j.args.at(1), b)) << ex::to_string(j);
   }
   // A leaf subset is respected.
   const ex::GrowOptions only_k{{"K"}, 5};
@@ -133,6 +143,10 @@ TEST(ProxyExpr, ValuesAreTheFormulas) {
   double sqrt_numel = 0;
   for (const auto& l : layers) sqrt_numel += std::sqrt(static_cast<double>(l.weight.numel()));
   EXPECT_NEAR(ex::evaluate(ex::parse("sum_layers(norm(std(W)))"), leaves), sqrt_numel, 1e-3 * sqrt_numel);
+  double weights = 0;
+  for (const auto& l : layers) weights += static_cast<double>(l.weight.numel());
+  EXPECT_EQ(ex::evaluate(ex::parse("sum_layers(count(W))"), leaves), weights);
+  EXPECT_EQ(ex::evaluate(ex::parse("sum_layers(count(K))"), leaves), 16.0 * 16.0);
   // A and dA: one [N, C] block per conv/linear call.
   const auto& acts = s.probes->layer_activations();
   double mean_a = 0;

@@ -12,6 +12,9 @@
 #include <set>
 
 #include "nas/csv.h"
+#include "nas/pipeline.h"
+#include "nas/run_dir.h"
+#include "nas/runs.h"
 #include "test_support.h"
 
 namespace {
@@ -298,3 +301,29 @@ TEST(nb101Benchmark, LabelledCellsAnswerQueries) {
 }
 
 }  // namespace
+
+// NB101's readable form has commas ("ops=input,conv3x3-bn-relu,..."): the
+// score tables must quote it, or every column after it shifts.
+TEST(nb101Runs, ScoresCsvKeepsTheArchOneField) {
+  const std::string out = (temp_root("nb101") / "score").string();
+  const nas::json raw = {{"run", "score"},
+                         {"space", {{"name", "nb101"}}},
+                         {"data", {{"name", "hash"}, {"batch_size", 4}}},
+                         {"init", {{"kind", "hash"}}},
+                         {"archs", {kGolden1, kGolden2}},
+                         {"proxies", {"params"}},
+                         {"cache", false},
+                         {"output", out}};
+  const nas::json resolved = nas::resolve_pipeline(raw, all_plugins(), {"", "cpu"}, "x.json");
+  nas::RunDir dir(resolved.at("output"), resolved, false, true);
+  nas::RunContext ctx{&all_plugins(), &dir, nas::Verbosity::Quiet};
+  nas::run_pipeline(resolved, ctx);
+  const nas::CsvTable t = nas::read_csv(out + "/scores.csv");
+  ASSERT_EQ(t.rows.size(), 2u);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const std::string& arch = t.rows[k][t.column("arch")];
+    EXPECT_NE(arch.find("ops=input,"), std::string::npos) << arch;
+    EXPECT_EQ(space().to_string(space().parse(arch)), arch);
+    EXPECT_GT(nas::parse_double(t.rows[k][t.column("params")], "params"), 0.0);
+  }
+}

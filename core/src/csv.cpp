@@ -69,6 +69,13 @@ CsvTable read_csv(const std::string& path) {
   return t;
 }
 
+std::string csv_field(const std::string& field) {
+  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
+  std::string out = "\"";
+  for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 double parse_double(const std::string& text, const std::string& where) {
   const char* s = text.c_str();
   char* end = nullptr;

@@ -22,6 +22,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "nas/csv.h"
 #include "nas/data.h"
 #include "nas/errors.h"
 #include "nas/interrupt.h"
@@ -117,7 +118,12 @@ const OptionSchema& evolve_options() {
       int_option("generations", 30, "generations after the first").range(0, 1e6),
       int_option("tournament", 4, "expressions drawn per parent selection; the fittest wins").range(2, 1e5),
       int_option("elite", 4, "best expressions copied unchanged into the next generation").range(0, 1e5),
-      double_option("crossover_prob", 0.5, "probability that a child is a crossover of two parents (else a mutation)")
+      double_option("combine_prob", 0.2,
+                    "probability that a child joins two parents whole: op(a, b), op in add sub mul div, each "
+                    "side maybe through log")
+          .range(0, 1),
+      double_option("crossover_prob", 0.5,
+                    "otherwise, probability that a child is a crossover of two parents (else a mutation)")
           .range(0, 1),
       int_option("max_depth", 6, "depth of a freshly grown expression, at most").range(3, 20),
       int_option("max_nodes", 20, "children with more nodes are redrawn (bloat control)").range(3, 1000),
@@ -137,6 +143,15 @@ std::vector<std::string> known_proxy_expressions() {
       // of corr(J)
       "sum_layers(sum(neg(add(log(eig(corr(J))), inv(eig(corr(J)))))))",
   };
+}
+
+std::vector<std::string> default_seed_expressions() {
+  std::vector<std::string> seeds = known_proxy_expressions();
+  // Network size (the params proxy, counting conv and linear weights only):
+  // on NB201 it ranks archs nearly as well as the best proxies, and by other
+  // means, so it is the partner most worth blending with them.
+  seeds.push_back("sum_layers(count(W))");
+  return seeds;
 }
 
 json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
@@ -295,6 +310,7 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   const auto tournament = static_cast<std::size_t>(evo.at("tournament").get<int64_t>());
   const auto elite = static_cast<std::size_t>(evo.at("elite").get<int64_t>());
   const double crossover_prob = evo.at("crossover_prob");
+  const double combine_prob = evo.at("combine_prob");
   Progress progress("generations", generations, ctx.verbosity);
   for (int64_t g = first_generation; g <= generations; ++g) {
     if (stop_requested()) return partial("evolution");
@@ -317,8 +333,10 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
       bool found = false;
       for (int attempt = 0; attempt < 20 && !found; ++attempt) {
         parent = &select();
-        child = rng.uniform() < crossover_prob ? expr::crossover(parent->node, select().node, rng)
-                                               : expr::mutate(parent->node, rng, grow);
+        const double r = rng.uniform();
+        if (r < combine_prob) child = expr::combine(parent->node, select().node, rng);
+        else if (rng.uniform() < crossover_prob) child = expr::crossover(parent->node, select().node, rng);
+        else child = expr::mutate(parent->node, rng, grow);
         found = fits_limits(child) && !taken.count(expr::to_string(child));
       }
       Candidate c = found ? evaluate(child) : *parent;
@@ -338,7 +356,7 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
     std::ostringstream csv;
     csv << "expr,size,search_spearman\n";
     for (const auto& text : evaluated_order)
-      csv << '"' << text << "\"," << expr::size(expr::parse(text)) << "," << format_double(memo.at(text)) << "\n";
+      csv << csv_field(text) << "," << expr::size(expr::parse(text)) << "," << format_double(memo.at(text)) << "\n";
     dir.write_text("expressions.csv", csv.str());
   }
 
@@ -434,10 +452,10 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   {
     std::ostringstream csv;
     csv << "arch," << metric;
-    for (const auto& c : judged) csv << ",\"" << c.text << '"';
+    for (const auto& c : judged) csv << "," << csv_field(c.text);
     csv << "\n";
     for (std::size_t k = 0; k < split.second.size(); ++k) {
-      csv << space->to_string(split.second[k]) << "," << format_double(split.second_y[k]);
+      csv << csv_field(space->to_string(split.second[k])) << "," << format_double(split.second_y[k]);
       for (std::size_t e = 0; e < judged.size(); ++e) csv << "," << format_double(holdout_scores[e][k]);
       csv << "\n";
     }

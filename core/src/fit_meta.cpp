@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "nas/csv.h"
 #include "nas/errors.h"
 #include "nas/interrupt.h"
 #include "nas/meta_model.h"
@@ -122,7 +123,7 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   auto rows = [&](const std::vector<Arch>& archs, const std::vector<double>& y, const std::vector<float>& p,
                   const char* name) {
     for (std::size_t k = 0; k < archs.size(); ++k) {
-      csv << space->to_string(archs[k]) << ",";
+      csv << csv_field(space->to_string(archs[k])) << ",";
       if (auto idx = space->index_of(archs[k])) csv << *idx;
       csv << "," << name << "," << format_double(y[k]) << "," << format_double(p[k]) << "\n";
     }

@@ -404,7 +404,7 @@ json resolve_evolve_proxy(const json& raw, json out) {
   out["leaves"] = leaves;
   const std::vector<std::string> allowed = leaves.get<std::vector<std::string>>();
 
-  // Seeds: by default the hand-made proxies the leaves can express.
+  // Seeds: by default the hand-made proxies the leaves can express, and size.
   json seeds = json::array();
   if (raw.contains("seed_expressions")) {
     const json& given = raw.at("seed_expressions");
@@ -424,7 +424,7 @@ json resolve_evolve_proxy(const json& raw, json out) {
       seeds.push_back(expr::to_string(n));
     }
   } else {
-    for (const auto& text : known_proxy_expressions()) {
+    for (const auto& text : default_seed_expressions()) {
       const auto used = expr::leaves_of(expr::parse(text));
       if (std::all_of(used.begin(), used.end(),
                       [&](const std::string& l) { return std::find(allowed.begin(), allowed.end(), l) != allowed.end(); }))

@@ -30,7 +30,8 @@ const std::vector<OpInfo>& op_table() {
       {"sqrt", Kind::Unary},    {"log", Kind::Unary},    {"sign", Kind::Unary},     {"neg", Kind::Unary},
       {"inv", Kind::Unary},     {"std", Kind::Unary},    {"add", Kind::Binary},     {"sub", Kind::Binary},
       {"mul", Kind::Binary},    {"div", Kind::Binary},   {"sum", Kind::Reduce},     {"mean", Kind::Reduce},
-      {"norm", Kind::Reduce},   {"max", Kind::Reduce},   {"corr", Kind::Corr},      {"eig", Kind::Eig},
+      {"norm", Kind::Reduce},   {"max", Kind::Reduce},   {"count", Kind::Reduce},   {"corr", Kind::Corr},
+      {"eig", Kind::Eig},
       {"logdet", Kind::Logdet}, {"sum_layers", Kind::Across}, {"mean_layers", Kind::Across}};
   return ops;
 }
@@ -216,6 +217,7 @@ Value eval_uncached(const Node& n, const LeafSet& leaves, const OpInfo& op, cons
         if (n.op == "sum") r = segment_sum(v, x);
         else if (n.op == "mean") r = segment_sum(v, x) / segment_count(v);
         else if (n.op == "norm") r = segment_sum(v, x * x).sqrt();
+        else if (n.op == "count") r = segment_count(v);
         else {
           // Layers are contiguous runs of entries: one max per run
           // (scatter_reduce would do it in one call, but LibTorch 1.13 prints
@@ -232,6 +234,7 @@ Value eval_uncached(const Node& n, const LeafSet& leaves, const OpInfo& op, cons
       if (n.op == "sum") r = x.sum();
       else if (n.op == "mean") r = x.mean();
       else if (n.op == "norm") r = (x * x).sum().sqrt();
+      else if (n.op == "count") r = at::full({}, static_cast<double>(x.numel()), x.options().dtype(at::kDouble));
       else r = x.max();
       return {t, r.reshape({1}), nullptr, 1};
     }
@@ -297,6 +300,17 @@ const T& pick(const std::vector<T>& v, Rng& rng) {
   return v[rng.below(v.size())];
 }
 
+// A matrix's entry count is the same for every arch: not worth growing.
+const std::vector<std::string>& matrix_reductions() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& n : names_of(Kind::Reduce))
+      if (n != "count") v.push_back(n);
+    return v;
+  }();
+  return names;
+}
+
 // Typed random growth. Every type has a shortest derivation (min_depth); a
 // production is chosen only when it can finish within the depth left.
 class Grower {
@@ -329,7 +343,7 @@ class Grower {
         if (matrix_family) {
           const Type sq{Shape::Matrix, t.family, true};
           add(min_depth(sq) + 1, [=] { return Node{"logdet", {grow(sq, d)}}; });
-          add(2, [=] { return Node{pick(names_of(Kind::Reduce), rng_), {grow(any_matrix(t.family), d)}}; });
+          add(2, [=] { return Node{pick(matrix_reductions(), rng_), {grow(any_matrix(t.family), d)}}; });
         }
         add(min_depth(t) + 1, [=] { return Node{pick(names_of(Kind::Unary), rng_), {grow(t, d)}}; });
         add(min_depth(t) + 1, [=] { return Node{pick(names_of(Kind::Binary), rng_), {grow(t, d), grow(t, d)}}; });
@@ -606,6 +620,16 @@ Node crossover(const Node& a, const Node& b, Rng& rng) {
   if (fits.empty()) return out;
   target = node_at(b, pick(fits, rng));
   return out;
+}
+
+Node combine(const Node& a, const Node& b, Rng& rng) {
+  static const std::vector<std::string> ops = {"add", "sub", "mul", "div"};
+  // log first, half the time each: proxies differ in scale by orders of
+  // magnitude, and a sum of logs is a product, so both kinds of blend occur.
+  auto side = [&rng](const Node& n) { return rng.below(2) ? Node{"log", {n}} : n; };
+  Node left = side(a);
+  Node right = side(b);
+  return Node{pick(ops, rng), {std::move(left), std::move(right)}};
 }
 
 }  // namespace nas::expr

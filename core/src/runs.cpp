@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "nas/csv.h"
 #include "nas/data.h"
 #include "nas/errors.h"
 #include "nas/interrupt.h"
@@ -211,7 +212,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
   if (correlate) csv << "," << metric;
   csv << "\n";
   for (std::size_t k = 0; k < rows.size(); ++k) {
-    csv << rows[k].at("arch").get<std::string>() << ",";
+    csv << csv_field(rows[k].at("arch").get<std::string>()) << ",";
     if (rows[k].contains("index")) csv << rows[k].at("index").get<int64_t>();
     for (std::size_t p = 0; p < nc; ++p) csv << "," << format_double(scores[p][k]);
     for (std::size_t p = 0; p < nc; ++p) csv << "," << format_double(seconds[p][k]);

@@ -19,6 +19,11 @@ struct CsvTable {
 /// "<path>:<line>: expected N fields, got M".
 CsvTable read_csv(const std::string& path);
 
+/// `field` as one CSV field: as it is, or quoted (RFC 4180) when it holds a
+/// comma, a quote or a line break, as NB101's "ops=input,conv3x3-bn-relu,..."
+/// and NASLib's tuples do.
+std::string csv_field(const std::string& field);
+
 /// Parses a double; throws nas::Error naming the file, line and text.
 double parse_double(const std::string& text, const std::string& where);
 

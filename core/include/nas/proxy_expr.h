@@ -25,7 +25,8 @@
 //       for elements, over the whole value otherwise)
 //   add sub mul div (a, b)                 same shape and leaf family (W with
 //       G, A with dA, J, K), or two scalars; div keeps |b| >= 1e-12
-//   sum mean norm max                      elements -> layers, matrix -> layers (one)
+//   sum mean norm max count                elements -> layers, matrix -> layers (one);
+//       count is the number of entries (sum_layers(count(W)): the weights)
 //   corr                                   matrix -> matrix: row correlation (numpy corrcoef)
 //   eig                                    matrix -> elements: eigenvalues of a symmetric matrix
 //   logdet                                 matrix -> layers (one): log|det|
@@ -139,6 +140,10 @@ Node mutate(const Node& node, Rng& rng, const GrowOptions& options);
 /// Swaps one random subtree of `a` for a random subtree of `b` of the same
 /// type (a itself when none fits).
 Node crossover(const Node& a, const Node& b, Rng& rng);
+/// Joins two scalar expressions with add, sub, mul or div, each side taken
+/// as it is or through log: how two proxies that rank different archs well
+/// (jacov and network size, say) become one expression. Both must be scalars.
+Node combine(const Node& a, const Node& b, Rng& rng);
 
 }  // namespace expr
 }  // namespace nas

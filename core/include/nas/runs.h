@@ -32,8 +32,11 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx);  // evolved 
 
 /// The `evolution` block of an evolve_proxy pipeline: GP settings with defaults.
 const OptionSchema& evolve_options();
-/// Hand-made proxies written as expressions, seeding an evolve_proxy population.
+/// Hand-made proxies written as expressions (grad_norm, snip, plain,
+/// l2_norm, nwot, jacov: each equals the proxy).
 std::vector<std::string> known_proxy_expressions();
+/// An evolve_proxy population's default seeds: those, and network size.
+std::vector<std::string> default_seed_expressions();
 
 /// The space plugin of resolved["space"] ({"name", <options>}), built with
 /// the pipeline seed.
