@@ -47,6 +47,14 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+// expr and meta cannot be built without an expression or a model file, so
+// the default set (every proxy) leaves out whatever has a required option.
+bool needs_required_option(const nas::LoadedPlugin& plugin) {
+  for (const auto& spec : plugin.options)
+    if (spec.default_value.is_null()) return true;
+  return false;
+}
+
 double peak_rss_mib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -90,7 +98,7 @@ int main(int argc, char** argv) {
     std::vector<nas::NamedProxy> proxies;
     ctx.space = space.get();
     for (const auto& n : names) {
-      if (n == "my_proxy" || n == "meta") continue;  // examples and model-backed proxies need their own inputs
+      if (proxy_list.empty() && (n == "my_proxy" || needs_required_option(reg.require("proxy", n)))) continue;
       proxies.push_back({n, reg.make_proxy(n, json::object(), ctx, "/proxies")});
     }
     const c10::Device device = nas::resolve_device(device_name);

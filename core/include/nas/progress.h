@@ -10,6 +10,12 @@ namespace nas {
 
 enum class Verbosity;
 
+/// "2.5/s, ETA 40 s" for fast work; slow work (under one a second, as
+/// scoring big networks on a CPU is) gives seconds each instead of "0.0/s",
+/// and an ETA over two minutes reads in minutes or hours ("31.2 s each, ETA
+/// 1 h 14 min"). No ETA once done == total or before anything is done.
+std::string rate_and_eta(long long done, long long total, double elapsed_seconds);
+
 class Progress {
  public:
   Progress(std::string what, long long total, Verbosity verbosity, double interval_seconds = 10.0);
