@@ -177,14 +177,7 @@ json small_run(const std::string& name) {
           {"output", (temp_root() / name).string()}};
 }
 
-json resolve(const json& raw) { return nas::resolve_pipeline(raw, nas_test::all_plugins(), {"", "cpu"}, "x.json"); }
-
-json run(const json& raw, bool resume = false) {
-  const json resolved = resolve(raw);
-  nas::RunDir dir(resolved.at("output"), resolved, resume, !resume);
-  nas::RunContext ctx{&nas_test::all_plugins(), &dir, nas::Verbosity::Quiet};
-  return nas::run_pipeline(resolved, ctx);
-}
+json run(const json& raw, bool resume = false) { return nas_test::run_on_cpu(raw, resume); }
 
 std::vector<std::string> lines_of(const fs::path& file) {
   std::ifstream in(file);

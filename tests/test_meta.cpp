@@ -46,14 +46,9 @@ json nbsz_pipeline(const std::string& name) {
           {"output", temp_dir(name)}};
 }
 
-json resolve(const json& raw) { return nas::resolve_pipeline(raw, registry(), {"", "cpu"}, "x.json"); }
+json resolve(const json& raw) { return nas_test::resolve_on_cpu(raw); }
 
-json fit(const json& raw) {
-  const json resolved = resolve(raw);
-  nas::RunDir dir(resolved.at("output"), resolved, false, true);
-  nas::RunContext ctx{&registry(), &dir, nas::Verbosity::Quiet};
-  return nas::run_pipeline(resolved, ctx);
-}
+json fit(const json& raw) { return nas_test::run_on_cpu(raw); }
 
 std::string error_of(const json& raw) {
   try {

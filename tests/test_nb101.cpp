@@ -314,10 +314,7 @@ TEST(nb101Runs, ScoresCsvKeepsTheArchOneField) {
                          {"proxies", {"params"}},
                          {"cache", false},
                          {"output", out}};
-  const nas::json resolved = nas::resolve_pipeline(raw, all_plugins(), {"", "cpu"}, "x.json");
-  nas::RunDir dir(resolved.at("output"), resolved, false, true);
-  nas::RunContext ctx{&all_plugins(), &dir, nas::Verbosity::Quiet};
-  nas::run_pipeline(resolved, ctx);
+  run_on_cpu(raw);
   const nas::CsvTable t = nas::read_csv(out + "/scores.csv");
   ASSERT_EQ(t.rows.size(), 2u);
   for (std::size_t k = 0; k < 2; ++k) {

@@ -19,7 +19,10 @@
 
 #include "nas/errors.h"
 #include "nas/network.h"
+#include "nas/pipeline.h"
 #include "nas/registry.h"
+#include "nas/run_dir.h"
+#include "nas/runs.h"
 
 namespace nas_test {
 
@@ -44,6 +47,19 @@ inline const nas::Registry& all_plugins() {
     return reg;
   }();
   return r;
+}
+
+/// Resolves `raw` as nasrun does on the CPU, with every plugin of the build.
+/// run_on_cpu then runs it quietly in its "output" folder (a fresh one, or
+/// with `resume` the one already there) and returns run_pipeline's result.
+inline nas::json resolve_on_cpu(const nas::json& raw) {
+  return nas::resolve_pipeline(raw, all_plugins(), {"", "cpu"}, "x.json");
+}
+inline nas::json run_on_cpu(const nas::json& raw, bool resume = false) {
+  const nas::json resolved = resolve_on_cpu(raw);
+  nas::RunDir dir(resolved.at("output"), resolved, resume, !resume);
+  nas::RunContext ctx{&all_plugins(), &dir, nas::Verbosity::Quiet};
+  return nas::run_pipeline(resolved, ctx);
 }
 
 /// The build's nas_<name>.so alone in a registry, loaded once per executable.
