@@ -100,6 +100,20 @@ TEST(Pipeline, ScoreNeedsProxiesAndValidatesThem) {
   EXPECT_NE(error_of(p).find("/data/batch_size: must be in [1,"), std::string::npos) << error_of(p);
 }
 
+// "vote" in the proxy list resolves to a "vote" key, which must survive a
+// second resolution (resolved.json is resolved again on --resume). Found by
+// fuzz_pipeline from configs/nb201_correlate.json.
+TEST(Pipeline, AVoteResolvesToItself) {
+  json p = json::parse(R"({"run": "correlate", "space": {"name": "nb201"}, "sample": 5,
+                           "proxies": ["synflow", "jacov", "snip", "vote"]})");
+  const json r = nas::resolve_pipeline(p, registry(), {}, "x.json");
+  EXPECT_EQ(r["vote"], json({"synflow", "jacov", "snip"}));
+  EXPECT_EQ(r["proxies"].size(), 3u);
+  EXPECT_EQ(nas::resolve_pipeline(r, registry(), {}, "x.json"), r);
+  p["vote"] = {"synflow"};
+  EXPECT_NE(error_of(p).find("/vote: the only vote is"), std::string::npos) << error_of(p);
+}
+
 TEST(Pipeline, JsonSyntaxErrorGivesLineAndColumn) {
   try {
     nas::parse_json_text("{\n  \"seed\": 0,\n  \"run\" \"search\"\n}", "bad.json");

@@ -262,7 +262,17 @@ json resolve_scoring(const json& raw, const Registry& reg, json out, bool correl
     throw PipelineError("/proxies", "expected a non-empty list of proxy names, e.g. [\"synflow\", \"jacov\"]");
   json proxies = json::array();
   const json& given = raw.at("proxies");
+  // "vote" in the list, as people write it, resolves to the "vote" key;
+  // that key is read back too, so a resolved pipeline (resolved.json, a
+  // resume) resolves to itself.
+  const json kVoters = {"synflow", "jacov", "snip"};
   bool vote = false;
+  if (raw.contains("vote")) {
+    if (raw.at("vote") != kVoters)
+      throw PipelineError("/vote", "the only vote is [\"synflow\", \"jacov\", \"snip\"] (or write \"vote\" in "
+                                   "\"proxies\"), got " + raw.at("vote").dump());
+    vote = true;
+  }
   for (std::size_t i = 0; i < given.size(); ++i) {
     if (given[i] == "vote") {  // a set-level score over other proxies, not a plugin (see votes.h)
       vote = true;
@@ -275,7 +285,7 @@ json resolve_scoring(const json& raw, const Registry& reg, json out, bool correl
       if (std::none_of(proxies.begin(), proxies.end(), [&](const json& p) { return p.at("name") == needed; }))
         throw PipelineError("/proxies", std::string("\"vote\" is the majority vote of synflow, jacov and snip; "
                                                     "add \"") + needed + "\" to the list");
-    out["vote"] = {"synflow", "jacov", "snip"};
+    out["vote"] = kVoters;
   }
   out["proxies"] = proxies;
 
