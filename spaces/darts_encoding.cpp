@@ -4,6 +4,7 @@
 #include <cctype>
 #include <regex>
 
+#include "nas/csv.h"
 #include "nas/errors.h"
 #include "nas/options.h"
 
@@ -46,6 +47,16 @@ class Parser {
     throw nas::ArchError("bad DARTS arch '" + text_ + "': " + what);
   }
 
+  // An int of the arch text (digits only, matched already); too large for
+  // int is an arch error like any other.
+  int number(const std::string& digits) const {
+    try {
+      return nas::parse_int(digits, "number");
+    } catch (const nas::Error& e) {
+      fail(e.what());
+    }
+  }
+
   int op_code(const std::string& name) const {
     const auto& names = op_names();
     for (int o = 0; o < kNumOps; ++o)
@@ -73,7 +84,7 @@ class Parser {
     std::vector<int> ints;
     const std::regex int_re("\\d+");
     for (auto it = std::sregex_iterator(s.begin(), s.end(), int_re); it != std::sregex_iterator(); ++it)
-      ints.push_back(std::stoi(it->str()));
+      ints.push_back(number(it->str()));
     if (ints.size() != 4 * kPairs)
       fail("expected 32 integers (8 normal then 8 reduce (input, op) pairs), got " + std::to_string(ints.size()));
     std::vector<Pair> pairs;
@@ -90,7 +101,7 @@ class Parser {
       const std::string in = colon == std::string::npos ? "" : tok.substr(colon + 1);
       if (in.empty() || !std::all_of(in.begin(), in.end(), ::isdigit))
         fail("token '" + tok + "' is not op:input (e.g. sep_conv_3x3:1)");
-      pairs.push_back({std::stoi(in), op_code(tok.substr(0, colon))});
+      pairs.push_back({number(in), op_code(tok.substr(0, colon))});
     }
     if (pairs.size() != 2 * kPairs)
       fail("expected 16 op:input tokens (8 normal then 8 reduce), got " + std::to_string(pairs.size()));
@@ -109,7 +120,7 @@ class Parser {
       const std::regex pair_re("\\(\\s*'([A-Za-z0-9_]+)'\\s*,\\s*(\\d+)\\s*\\)");
       int count = 0;
       for (auto it = std::sregex_iterator(list.begin(), list.end(), pair_re); it != std::sregex_iterator(); ++it) {
-        pairs.push_back({std::stoi((*it)[2].str()), op_code((*it)[1].str())});
+        pairs.push_back({number((*it)[2].str()), op_code((*it)[1].str())});
         ++count;
       }
       if (count != kPairs)

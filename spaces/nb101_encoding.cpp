@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "nas/csv.h"
 #include "nas/errors.h"
 #include "nas/options.h"
 #include "nb101_md5.h"
@@ -78,6 +79,16 @@ class Parser {
  private:
   [[noreturn]] void fail(const std::string& what) const {
     throw nas::ArchError("bad NB101 arch '" + text_ + "': " + what);
+  }
+
+  // An int of the arch text (digits only, matched already); too large for
+  // int is an arch error like any other.
+  int number(const std::string& digits) const {
+    try {
+      return nas::parse_int(digits, "number");
+    } catch (const nas::Error& e) {
+      fail(e.what());
+    }
   }
 
   // Shape, entries, triangle and end labels, shared by every form.
@@ -162,7 +173,7 @@ class Parser {
     std::vector<int> ints;
     for (const std::string& item : split_any(s.substr(1, s.size() - 2), ", ")) {
       if (!std::all_of(item.begin(), item.end(), ::isdigit)) fail("tuple item '" + item + "' is not an integer");
-      ints.push_back(std::stoi(item));
+      ints.push_back(number(item));
     }
     // n*n adjacency entries then n op codes: n = (-1 + sqrt(1 + 4L)) / 2.
     const int len = static_cast<int>(ints.size());

@@ -141,6 +141,8 @@ TEST(dartsEncoding, MalformedArchsSayWhy) {
       {"0 6 1 4 0 0 3 5 1 4 3 2 0 6 3 2 0 1 1 4 0 1 1 4 2 6 3 4 1 5 2 1",
        "normal pair 3 (node 3): input 3 is not an earlier state (0..2)"},
       {"(((0, 6), (1, x)))", "unexpected character 'x'"},
+      {"09,22222222222222222222222222222222222222222222222222222222222222222(4, 0, 2, 2)",  // found by fuzz_arch
+       "number: not an integer from -2147483648 to 2147483647: '2222"},
       {"sep_conv_3x3:0 sep_conv_3x3:1", "expected 16 op:input tokens"},
       {"none:0 sep_conv_3x3:1", "unknown op 'none'"},
       {"sep_conv3x3:0 sep_conv_3x3:1", "did you mean 'sep_conv_3x3'?"},

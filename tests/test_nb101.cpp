@@ -198,6 +198,7 @@ TEST(nb101Encoding, MalformedAndInvalidCellsSayWhy) {
        "invalid cell: the pruned cell has 21 edges; NAS-Bench-101 allows at most 9"},
       {"(0, 1, 0, 0, 5, 1)", "NASLib op code 5 at vertex 0 is not one of 0..4"},
       {"(0, 1, 0, 0, 0)", "a NASLib tuple has n*n + n items"},
+      {"(0, 1, 0, 99999999999, 0, 1)", "number: not an integer from -2147483648 to 2147483647: '99999999999'"},
       {"adj=0110000011000010000100000 ops=input,conv3x3-bn-relu,maxpool3x3,conv1x1-bn-relu,output "
        "hash=00000000000000000000000000000000",
        "does not match the cell, whose hash is d3ce4b357bab991e98b34e3a8722b3bb"},

@@ -2,7 +2,9 @@
 
 #include <boost/dll/runtime_symbol_info.hpp>
 
+#include <charconv>
 #include <cstdlib>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -81,6 +83,16 @@ double parse_double(const std::string& text, const std::string& where) {
   char* end = nullptr;
   const double v = std::strtod(s, &end);
   if (end == s || *end != '\0') throw Error(where + ": not a number: '" + text + "'");
+  return v;
+}
+
+int parse_int(const std::string& text, const std::string& where) {
+  int v = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || ec != std::errc() || ptr != end)
+    throw Error(where + ": not an integer from " + std::to_string(std::numeric_limits<int>::min()) + " to " +
+                std::to_string(std::numeric_limits<int>::max()) + ": '" + (text.size() > 40 ? text.substr(0, 40) + "..." : text) + "'");
   return v;
 }
 

@@ -27,6 +27,11 @@ std::string csv_field(const std::string& field);
 /// Parses a double; throws nas::Error naming the file, line and text.
 double parse_double(const std::string& text, const std::string& where);
 
+/// Parses a decimal int (all of `text`); anything else, or a value int
+/// cannot hold, throws nas::Error "<where>: not an integer ...: '<text>'"
+/// (std::stoi would throw std::out_of_range, which no caller reports well).
+int parse_int(const std::string& text, const std::string& where);
+
 /// Where shipped data lives: $NASRUN_DATA_DIR, else the source tree's data/
 /// when it exists (build tree), else the installed share/nasrun/data.
 std::string default_data_dir();
