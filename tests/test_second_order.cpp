@@ -75,7 +75,10 @@ struct ConvCase {
 class SecondOrderConv : public ::testing::TestWithParam<std::tuple<ConvCase, at::ScalarType>> {};
 
 TEST_P(SecondOrderConv, MatchesLibTorchDoubleBackward) {
-  const auto& [c, dtype] = GetParam();
+  // Plain variables, not a structured binding: the lambdas below capture
+  // them, which C++17 allows for bindings in g++ but not in clang 14.
+  const ConvCase& c = std::get<0>(GetParam());
+  const at::ScalarType dtype = std::get<1>(GetParam());
   at::manual_seed(1);
   const auto opts = at::TensorOptions().dtype(dtype);
   TensorList values{at::randn({4, c.in, 9, 9}, opts), at::randn({c.out, c.in / c.geometry.groups, c.kernel, c.kernel}, opts)};
@@ -114,7 +117,8 @@ INSTANTIATE_TEST_SUITE_P(Geometries, SecondOrderConv,
 class SecondOrderBatchNorm : public ::testing::TestWithParam<std::tuple<bool, at::ScalarType>> {};
 
 TEST_P(SecondOrderBatchNorm, MatchesLibTorchDoubleBackward) {
-  const auto& [affine, dtype] = GetParam();
+  const bool affine = std::get<0>(GetParam());  // not a binding: captured below (see SecondOrderConv)
+  const at::ScalarType dtype = std::get<1>(GetParam());
   at::manual_seed(2);
   const auto opts = at::TensorOptions().dtype(dtype);
   // A shifted, scaled input: the batch statistics are far from 0 / 1.
