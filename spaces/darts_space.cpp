@@ -31,8 +31,8 @@ class DartsSpace : public nas::SearchSpace {
                            "XGB surrogate prediction; a CSV path with the same columns; \"none\": no metrics"),
         nas::bool_option("enumerate_labelled", false,
                          "true: size(), arch_at() and index_of() cover the labelled archs only, in table order "
-                         "(so a correlate run can take sample \"all\"); sampling and moves still cover the "
-                         "whole space"),
+                         "(so a score or correlate sample, a number or \"all\", takes labelled archs); a "
+                         "search's sampling and moves still cover the whole space"),
     };
   }
 

@@ -40,8 +40,8 @@ class Nb101Space : public nas::SearchSpace {
                                "\"none\": no metrics"),
         nas::bool_option("enumerate_labelled", false,
                          "true: size(), arch_at() and index_of() cover the labelled cells only, in table order "
-                         "(so a correlate run can take sample \"all\"); sampling and moves still cover the "
-                         "whole space"),
+                         "(so a score or correlate sample, a number or \"all\", takes labelled archs); a "
+                         "search's sampling and moves still cover the whole space"),
         nas::double_option("bn_momentum", nb101::kNbszBnMomentum,
                            "BatchNorm momentum (LibTorch convention): 0.1 as NAS-Bench-Suite-Zero's PyTorch port, "
                            "0.003 as the official TF model (decay 0.997); changes zen, which reads running_var")

@@ -325,3 +325,28 @@ TEST(nb101Runs, ScoresCsvKeepsTheArchOneField) {
     EXPECT_GT(nas::parse_double(t.rows[k][t.column("params")], "params"), 0.0);
   }
 }
+
+// A seeded sample of an enumerate_labelled space is drawn from its labelled
+// cells; drawn by sample() it covered the whole space, and most cells of a
+// correlate run had no label to correlate against.
+TEST(nb101Runs, ACorrelateSampleOfTheLabelledSpaceIsAllLabelled) {
+  const std::string out = (temp_root("nb101") / "correlate").string();
+  const nas::json raw = {{"run", "correlate"},
+                         {"space", {{"name", "nb101"}, {"enumerate_labelled", true}}},
+                         {"data", {{"name", "hash"}, {"batch_size", 4}}},
+                         {"init", {{"kind", "hash"}}},
+                         {"sample", 40},
+                         {"proxies", {"params"}},
+                         {"cache", false},
+                         {"output", out}};
+  const nas::json summary = run_on_cpu(raw);
+  EXPECT_EQ(summary.at("labelled_archs").get<int>(), 40);
+  const nas::CsvTable t = nas::read_csv(out + "/scores.csv");
+  ASSERT_EQ(t.rows.size(), 40u);
+  std::set<std::string> archs;
+  for (const auto& row : t.rows) {
+    EXPECT_TRUE(std::isfinite(nas::parse_double(row[t.column("val_acc")], "val_acc"))) << row[t.column("arch")];
+    archs.insert(row[t.column("arch")]);
+  }
+  EXPECT_EQ(archs.size(), 40u);
+}

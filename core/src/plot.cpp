@@ -33,8 +33,10 @@ std::string run_gnuplot(RunDir& dir, const std::string& script_name) {
 std::string write_scatter_plot(RunDir& dir, const ScatterPlot& p) {
   std::ostringstream dat;
   dat << "# " << p.xlabel << " " << p.ylabel << "\n";
+  std::size_t points = 0;
   for (std::size_t i = 0; i < p.x.size(); ++i)
-    if (std::isfinite(p.x[i]) && std::isfinite(p.y[i])) dat << format_double(p.x[i]) << " " << format_double(p.y[i]) << "\n";
+    if (std::isfinite(p.x[i]) && std::isfinite(p.y[i]))
+      dat << format_double(p.x[i]) << " " << format_double(p.y[i]) << "\n", ++points;
   dir.write_text(p.name + ".dat", dat.str());
   std::ostringstream gp;
   gp << "set terminal pngcairo size 800,600 noenhanced\n"
@@ -44,6 +46,8 @@ std::string write_scatter_plot(RunDir& dir, const ScatterPlot& p) {
      << "set grid\nunset key\n"
      << "plot " << quote(p.name + ".dat") << " using 1:2 with points pt 7 ps 0.4 lc rgb '#1f77b4'\n";
   dir.write_text(p.name + ".gp", gp.str());
+  // gnuplot refuses an empty data file; say why there is no picture instead.
+  if (points == 0) return p.name + ": no arch has both a finite " + p.xlabel + " and a finite " + p.ylabel + "; plot skipped";
   return run_gnuplot(dir, p.name + ".gp");
 }
 

@@ -3,6 +3,7 @@
 //              scores.jsonl (appended per arch), scores.csv, summary.json
 //   correlate: the same, plus Spearman/Kendall of each proxy against a
 //              benchmark metric -> correlations.csv, scatter plots
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -56,6 +57,17 @@ std::vector<Arch> select_archs(const json& resolved, const SearchSpace& space) {
     throw PipelineError("/sample", "asks for " + std::to_string(n) + " distinct archs but the space has " +
                                        std::to_string(*size) + " (use \"all\")");
   Rng rng(derive_seed(resolved.at("seed").get<uint64_t>(), 0x5a3b1e));
+  if (size) {
+    // Draw from the enumeration, not from sample(): an enumerate_labelled
+    // NB101 or DARTS space enumerates its labelled archs only, while sample()
+    // covers the whole space, where almost nothing has a label.
+    std::set<int64_t> taken;
+    while (static_cast<int64_t>(archs.size()) < n) {
+      const auto i = static_cast<int64_t>(rng.below(static_cast<uint64_t>(*size)));
+      if (taken.insert(i).second) archs.push_back(space.arch_at(i));
+    }
+    return archs;
+  }
   std::set<std::string> seen;
   while (static_cast<int64_t>(archs.size()) < n) {
     Arch a = space.sample(rng);
@@ -255,6 +267,13 @@ json run_score(const json& resolved, const RunContext& ctx) {
     summary["benchmark_source"] = space->benchmark_source();
     std::ostringstream corr;
     corr << "proxy,spearman,kendall,n,nonfinite\n";
+    const auto labelled = static_cast<std::size_t>(
+        std::count_if(targets.begin(), targets.end(), [](double t) { return std::isfinite(t); }));
+    summary["labelled_archs"] = labelled;
+    if (labelled < 3 && ctx.verbosity != Verbosity::Quiet)
+      std::cerr << "warning: only " << labelled << " of " << targets.size() << " archs have a " << metric
+                << " label, so no correlation can be computed; for NB101 or DARTS set \"enumerate_labelled\": true "
+                   "in /space\n";
     for (std::size_t p = 0; p < nc; ++p) {
       // Archs without a benchmark value cannot be ranked against it.
       std::vector<double> x, y;
