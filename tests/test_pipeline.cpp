@@ -100,6 +100,20 @@ TEST(Pipeline, ScoreNeedsProxiesAndValidatesThem) {
   EXPECT_NE(error_of(p).find("/data/batch_size: must be in [1,"), std::string::npos) << error_of(p);
 }
 
+// An integer option far beyond long long, written as a float or as a big
+// unsigned, is a range error (converting it was undefined behaviour; found
+// by fuzz_pipeline with "pool": 11844674407370955161600).
+TEST(Pipeline, AnIntegerOptionTooBigForLongLongIsARangeError) {
+  json p = json::parse(R"({"run": "score", "space": {"name": "nb201"}, "sample": 5, "proxies": ["synflow"]})");
+  for (const char* big : {"11844674407370955161600", "18446744073709551615", "-1e300"}) {
+    p["data"] = {{"batch_size", json::parse(big)}};
+    const std::string e = error_of(p);
+    EXPECT_NE(e.find("/data/batch_size: must be in [1,"), std::string::npos) << big << ": " << e;
+  }
+  p["data"] = {{"batch_size", 2.0}};
+  EXPECT_EQ(error_of(p), "(no error)") << "an integral float is an integer";
+}
+
 // "vote" in the proxy list resolves to a "vote" key, which must survive a
 // second resolution (resolved.json is resolved again on --resume). Found by
 // fuzz_pipeline from configs/nb201_correlate.json.

@@ -1,6 +1,7 @@
 #include "nas/options.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <set>
 
@@ -55,16 +56,23 @@ static json check_value(const OptionSpec& spec, const json& v, const std::string
   auto fail = [&](const std::string& why) { throw PipelineError(path, why); };
   switch (spec.type) {
     case OptionType::Int: {
+      auto bound = [](double b) { return std::isfinite(b) ? std::to_string(static_cast<long long>(b)) : json(b).dump(); };
+      const auto out_of_range = [&] {
+        fail("must be in [" + bound(spec.min) + ", " + bound(spec.max) + "], got " + v.dump());
+      };
       if (v.is_number_float()) {
         const double d = v.get<double>();
         if (std::floor(d) != d) fail("expected an integer, got " + v.dump());
+        // A double beyond long long cannot be converted (undefined
+        // behaviour; fuzz_pipeline found "pool": 1.2e22).
+        if (!(d > -9.2e18 && d < 9.2e18)) out_of_range();
+      } else if (v.is_number_unsigned()) {
+        if (v.get<unsigned long long>() > static_cast<unsigned long long>(LLONG_MAX)) out_of_range();
       } else if (!v.is_number_integer()) {
         fail("expected an integer, got " + type_name_of(v));
       }
-      const long long x = v.get<long long>();
-      auto bound = [](double b) { return std::isfinite(b) ? std::to_string(static_cast<long long>(b)) : json(b).dump(); };
-      if (x < spec.min || x > spec.max)
-        fail("must be in [" + bound(spec.min) + ", " + bound(spec.max) + "], got " + std::to_string(x));
+      const long long x = v.is_number_float() ? static_cast<long long>(v.get<double>()) : v.get<long long>();
+      if (x < spec.min || x > spec.max) out_of_range();
       return x;
     }
     case OptionType::Double: {
