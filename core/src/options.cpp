@@ -60,18 +60,24 @@ static json check_value(const OptionSpec& spec, const json& v, const std::string
       const auto out_of_range = [&] {
         fail("must be in [" + bound(spec.min) + ", " + bound(spec.max) + "], got " + v.dump());
       };
+      long long x = 0;
       if (v.is_number_float()) {
         const double d = v.get<double>();
         if (std::floor(d) != d) fail("expected an integer, got " + v.dump());
-        // A double beyond long long cannot be converted (undefined
-        // behaviour; fuzz_pipeline found "pool": 1.2e22).
-        if (!(d > -9.2e18 && d < 9.2e18)) out_of_range();
+        // Converting a double outside [-2^63, 2^63) is undefined behaviour
+        // (fuzz_pipeline found "pool": 1.2e22).
+        const double two_63 = std::ldexp(1.0, 63);
+        if (!(d >= -two_63 && d < two_63)) out_of_range();
+        x = static_cast<long long>(d);
       } else if (v.is_number_unsigned()) {
-        if (v.get<unsigned long long>() > static_cast<unsigned long long>(LLONG_MAX)) out_of_range();
-      } else if (!v.is_number_integer()) {
+        const auto u = v.get<unsigned long long>();
+        if (u > static_cast<unsigned long long>(LLONG_MAX)) out_of_range();
+        x = static_cast<long long>(u);
+      } else if (v.is_number_integer()) {
+        x = v.get<long long>();
+      } else {
         fail("expected an integer, got " + type_name_of(v));
       }
-      const long long x = v.is_number_float() ? static_cast<long long>(v.get<double>()) : v.get<long long>();
       if (x < spec.min || x > spec.max) out_of_range();
       return x;
     }
