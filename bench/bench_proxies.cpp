@@ -32,6 +32,7 @@
 #include "nas/data.h"
 #include "nas/registry.h"
 #include "nas/scorer.h"
+#include "nas/threads.h"
 
 namespace po = boost::program_options;
 using nas::json;
@@ -76,7 +77,7 @@ int main(int argc, char** argv) {
       "archs", po::value(&archs), "archs timed (after one warm-up)")("device", po::value(&device_name), "cpu | cuda")(
       "proxies", po::value(&proxy_list), "comma-separated (default: every proxy plugin)")(
       "data", po::value(&data_name), "hash | cifar10 | synthetic")("seed", po::value(&seed), "sample seed")(
-      "threads", po::value(&threads), "intra-op threads (0 = LibTorch default)")(
+      "threads", po::value(&threads), "intra-op threads (0 = the cores of the CPU affinity)")(
       "reference", po::value(&reference_file), "fixtures JSON with reference_timing_cpu_s (nb201 only)")(
       "fixture-archs", po::bool_switch(&fixture_archs), "time the archs of the --reference file's cases instead of a sample")(
       "init", po::value(&init_kind), "torch | hash (the fixtures' weights)");
@@ -88,7 +89,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    if (threads > 0) at::set_num_threads(threads);
+    nas::apply_thread_count(threads);
     nas::Registry reg;
     reg.scan(nas::plugin_search_path({}));
     nas::PluginContext ctx;

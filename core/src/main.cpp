@@ -1,5 +1,5 @@
 // nasrun: the front door.
-//   nasrun PIPELINE.json [--output DIR] [--device auto|cpu|cuda]
+//   nasrun PIPELINE.json [--output DIR] [--device auto|cpu|cuda] [--threads N]
 //                        [--plugin-path DIR]... [--resume | --overwrite]
 //                        [--quiet | --verbose]
 //   nasrun --resume RUN_DIR        continue the run kept in RUN_DIR
@@ -19,6 +19,8 @@
 #include "nas/registry.h"
 #include "nas/run_dir.h"
 #include "nas/runs.h"
+#include "nas/scorer.h"
+#include "nas/threads.h"
 
 namespace po = boost::program_options;
 using nas::json;
@@ -116,10 +118,14 @@ int main(int argc, char** argv) {
   po::options_description opts("nasrun options");
   std::vector<std::string> plugin_paths;
   std::string output, device, resume_dir;
+  int threads = 0;
   opts.add_options()("help,h", "show this help")("version", "print the version")(
       "list", "list every plugin found (kind, name, version, options with defaults)")(
       "json", "with --list: print JSON")("output,o", po::value(&output), "run directory (overrides \"output\")")(
       "device", po::value(&device), "auto | cpu | cuda (overrides \"device\")")(
+      "threads", po::value(&threads),
+      "LibTorch threads per process (overrides \"threads\"; default: the cores of the CPU affinity divided among "
+      "the processes on this node)")(
       "plugin-path", po::value(&plugin_paths), "a folder of plugins, searched first (repeatable)")(
       "resume", po::value(&resume_dir)->implicit_value(""),
       "continue the run in the output folder (or in the RUN_DIR given) from its logs")(
@@ -170,8 +176,17 @@ int main(int argc, char** argv) {
     if (verbosity != nas::Verbosity::Quiet)
       for (const auto& r : registry.refusals()) std::cerr << "warning: plugin refused: " << r << "\n";
     const json raw = nas::read_pipeline_file(pipeline_file);
-    const json resolved = nas::resolve_pipeline(raw, registry, {output, device}, pipeline_file);
+    if (threads < 0) {
+      std::cerr << "nasrun: --threads must be >= 1 (or 0 for the default), got " << threads << "\n";
+      return 2;
+    }
+    const json resolved = nas::resolve_pipeline(raw, registry, {output, device, threads}, pipeline_file);
     nas::RunDir dir(resolved.at("output"), resolved, resume, vm.count("overwrite") > 0);
+    const int threads_in_use = nas::apply_thread_count(resolved.at("threads").get<int>());
+    if (verbosity != nas::Verbosity::Quiet)
+      std::cerr << "nasrun: " << resolved.at("run").get<std::string>() << " run on "
+                << nas::resolve_device(resolved.at("device")).str() << ", " << threads_in_use << " thread"
+                << (threads_in_use == 1 ? "" : "s") << ", into " << dir.path() << "\n";
     nas::RunContext ctx{&registry, &dir, verbosity};
     const json summary = nas::run_pipeline(resolved, ctx);
     if (!summary.value("complete", true)) {

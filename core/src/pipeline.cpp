@@ -66,7 +66,7 @@ void check_keys(const json& object, const std::vector<std::string>& allowed, con
 namespace {
 
 // Top-level keys by run kind.
-const std::vector<std::string> kCommonKeys = {"run", "seed", "device", "space", "output"};
+const std::vector<std::string> kCommonKeys = {"run", "seed", "device", "threads", "space", "output"};
 const std::vector<std::string> kContextKeys = {"data", "init", "cache"};
 const std::vector<std::string> kSearchKeys = {"objective", "strategy", "budget", "repeats"};
 const std::vector<std::string> kCompareKeys = {"objective", "strategies", "budget", "repeats"};
@@ -128,6 +128,14 @@ void resolve_seed_device(const json& raw, json& out, const PipelineOverrides& ov
   if (device != "auto" && device != "cpu" && device != "cuda" && device.rfind("cuda:", 0) != 0)
     throw PipelineError("/device", "must be \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"" + device + "\"");
   out["device"] = device;
+  // Threads change how fast, not what: a resume may use another count.
+  json threads = raw.value("threads", json(0));
+  if (ov.threads > 0) threads = ov.threads;
+  if (!threads.is_number_integer() || threads.get<int64_t>() < 0 || threads.get<int64_t>() > 4096)
+    throw PipelineError("/threads", "expected LibTorch intra-op threads per process, an integer in [0, 4096] (0: the "
+                                    "cores of this process's CPU affinity divided among the processes on the node), got " +
+                                        threads.dump());
+  out["threads"] = threads;
 }
 
 std::string default_output(const std::string& file) {

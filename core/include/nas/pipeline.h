@@ -8,6 +8,7 @@
 //                                                          (default "search")
 //   seed       integer >= 0                                (default 0)
 //   device     "auto" | "cpu" | "cuda"                     (default "auto")
+//   threads    intra-op threads, 0 = the affinity's cores  (default 0)
 //   space      {"name": ..., <the space plugin's options>} (required)
 //   output     run directory                               (default runs/<file stem>)
 // search:    objective {"kind": "tabular", "metric"}, strategy {"name",
@@ -29,6 +30,7 @@ class Registry;
 struct PipelineOverrides {
   std::string output;  // --output
   std::string device;  // --device
+  int threads = 0;     // --threads (0: keep the pipeline's)
 };
 
 /// Parses JSON text; a syntax error becomes nas::Error "<file>:<line>:<col>: ...".
