@@ -14,12 +14,11 @@
 #include "nas/plugin.h"
 #include "nas/random.h"
 #include "nas/space.h"
+#include "nas/strategy.h"
 
 namespace nas::strategies {
 
-/// Whether objective `a` beats `b`. A NaN (failed evaluation) beats nothing,
-/// and anything that is not NaN beats a NaN.
-inline bool better(double a, double b) { return !std::isnan(a) && (std::isnan(b) || a > b); }
+using nas::better;
 
 /// The space a strategy searches; the core always passes one.
 inline const SearchSpace& require_space(const PluginContext& ctx, const std::string& strategy) {

@@ -200,7 +200,11 @@ TEST(MetaSource, DrivesASearchObjective) {
                   {"budget", {{"queries", 5}}},
                   {"output", temp_dir("search")}};
   const json s = fit(p);
-  EXPECT_TRUE(s.value("complete", true));
+  ASSERT_TRUE(s.contains("complete"));
+  EXPECT_EQ(s.at("complete"), true);
+  EXPECT_EQ(s.at("repeats").at(0).at("queries"), 5);
+  EXPECT_EQ(s.at("repeats").at(0).at("warmup_pool"), 50);
+  EXPECT_EQ(s.at("objective_source").get<std::string>().rfind("meta (", 0), 0u) << s.at("objective_source");
 }
 
 TEST(FitMetaErrors, OneLineWithTheJsonPath) {

@@ -191,9 +191,76 @@ TEST(Nasrun, ListShowsPluginsWithOptions) {
     has_random |= p["kind"] == "strategy" && p["name"] == "random";
   }
   EXPECT_TRUE(has_nb201 && has_random) << r.output;
+  bool has_score = false;
+  for (const auto& p : j["plugins"]) has_score |= p["kind"] == "run" && p["name"] == "score";
+  EXPECT_TRUE(has_score) << "run kinds are plugins too";
+  EXPECT_EQ(j["pipeline_keys"].size(), 6u);
   r = nasrun("--list", d);
   EXPECT_NE(r.output.find("nb201"), std::string::npos);
   EXPECT_NE(r.output.find("dataset"), std::string::npos);
+  EXPECT_NE(r.output.find("run kinds (their pipeline keys):\n"), std::string::npos) << r.output;
+  // Columns sized to the longest option name: none runs into its type.
+  EXPECT_NE(r.output.find("enumerate_labelled  bool"), std::string::npos) << r.output;
+}
+
+// A compare whose last entry cannot run (no published scores for CIFAR-100)
+// fails before the first entry does any work, naming the entry.
+TEST(Nasrun, ACompareIsCheckedWholeBeforeAnyWork) {
+  const fs::path d = temp_dir("compare_check");
+  json p = {{"run", "compare"}, {"space", {{"name", "nb201"}, {"dataset", "cifar100"}}}, {"budget", {{"queries", 5}}},
+            {"strategies", {{{"name", "random"}},
+                            {{"name", "aging_evolution"},
+                             {"warmup", {{"proxy", "synflow"}, {"source", "nbsz"}, {"pool", 10}}}}}},
+            {"output", "run"}};
+  write_json(d / "p.json", p);
+  Result r = nasrun("p.json", d);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.output.find("pipeline error at /strategies/1/warmup/source: no published NAS-Bench-Suite-Zero scores"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(d / "run/evaluations.jsonl")) << "no entry may run before every entry is checked";
+}
+
+// What a person reads: accuracies with 2 decimals, and the best repeat
+// numbered from 1 as the progress lines number them.
+TEST(Nasrun, TheReportRoundsAccuraciesAndCountsRepeatsFromOne) {
+  const fs::path d = temp_dir("report");
+  write_json(d / "p.json", random_search(30, 3));
+  Result r = nasrun("p.json --threads 1", d);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("nasrun: search run on cpu, 1 thread, into run"), std::string::npos) << r.output;
+  const json summary = read_json(d / "run/summary.json");
+  int best = 0;
+  for (int i = 1; i < 3; ++i)
+    if (summary["repeats"][i]["best_objective"].get<double>() > summary["repeats"][best]["best_objective"].get<double>())
+      best = i;
+  char expected[160];
+  std::snprintf(expected, sizeof expected, "best architecture (repeat %d/3): ", best + 1);
+  EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
+  std::snprintf(expected, sizeof expected, "  test_acc %.2f\n", summary["repeats"][best]["best_test_acc"].get<double>());
+  EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
+  for (int i = 0; i < 3; ++i) {
+    std::snprintf(expected, sizeof expected, "repeat %d/3: 30 queries, best objective %.2f (test_acc %.2f)\n", i + 1,
+                  summary["repeats"][i]["best_objective"].get<double>(), summary["repeats"][i]["best_test_acc"].get<double>());
+    EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
+  }
+  // A resume may use another thread count: threads change no result.
+  r = nasrun("p.json --resume --threads 2", d);
+  EXPECT_EQ(r.code, 0) << r.output;
+}
+
+// An objective of +inf is the best value a strategy can be told, also when
+// it is read back from the log (where JSON keeps it as "inf").
+TEST(Nasrun, AnInfiniteObjectiveIsTheBestNotTheWorst) {
+  const fs::path d = temp_dir("infinite");
+  json p = random_search(4, 1);
+  p["objective"] = {{"kind", "proxy"}, {"proxy", "infinite"}};
+  write_json(d / "p.json", p);
+  Result r = nasrun(std::string("p.json --plugin-path '") + NASRUN_BROKEN_PLUGIN_DIR + "'", d);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const json summary = read_json(d / "run/summary.json");
+  EXPECT_EQ(summary["repeats"][0]["best_objective"], "inf") << summary.dump();
+  EXPECT_EQ(summary["repeats"][0]["best_arch"], read_lines(d / "run/evaluations.jsonl").at(0)["arch"]);
 }
 
 }  // namespace

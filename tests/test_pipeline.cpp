@@ -125,7 +125,14 @@ TEST(Pipeline, AVoteResolvesToItself) {
   EXPECT_EQ(r["proxies"].size(), 3u);
   EXPECT_EQ(nas::resolve_pipeline(r, registry(), {}, "x.json"), r);
   p["vote"] = {"synflow"};
-  EXPECT_NE(error_of(p).find("/vote: the only vote is"), std::string::npos) << error_of(p);
+  EXPECT_NE(error_of(p).find("/vote: expected the voting proxies, at least 2"), std::string::npos) << error_of(p);
+  // The voters are the vote's option: any proxies of the list.
+  p["vote"] = {"synflow", "snip"};
+  EXPECT_EQ(nas::resolve_pipeline(p, registry(), {}, "x.json")["vote"], json({"synflow", "snip"}));
+  p["vote"] = {"synflow", "nwot"};
+  EXPECT_NE(error_of(p).find("/proxies: the vote's voters are [\"synflow\",\"nwot\"]; add \"nwot\""),
+            std::string::npos)
+      << error_of(p);
 }
 
 TEST(Pipeline, JsonSyntaxErrorGivesLineAndColumn) {

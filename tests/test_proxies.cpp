@@ -21,6 +21,7 @@
 #include "nas/init.h"
 #include "nas/network.h"
 #include "nas/probes.h"
+#include "nas/proxy_expr.h"
 #include "nas/registry.h"
 #include "nas/runs.h"
 #include "nas/scorer.h"
@@ -219,7 +220,7 @@ TEST_P(Parity, EveryProxyMatchesTheReference) {
 // the reference's values on every fixture case, within the same tolerances.
 TEST(Expressions, KnownProxiesAsExpressionsMatchTheReference) {
   const std::vector<std::string> names = {"grad_norm", "snip", "plain", "l2_norm", "nwot", "jacov"};
-  const auto texts = nas::known_proxy_expressions();
+  const auto texts = nas::expr::known_proxy_expressions();
   ASSERT_EQ(texts.size(), names.size());
   std::vector<std::shared_ptr<nas::Proxy>> proxies;
   nas::ProbeSet needs = nas::kNoProbe;

@@ -24,6 +24,4 @@ void install_interrupt_handlers() {
 
 bool stop_requested() { return g_stop.load(std::memory_order_relaxed); }
 
-void request_stop() { g_stop.store(true); }
-
 }  // namespace nas

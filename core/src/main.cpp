@@ -6,11 +6,11 @@
 //   nasrun --list [--json]         every plugin found, with its options
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include "nas/allocator.h"
 #include "nas/errors.h"
@@ -18,7 +18,7 @@
 #include "nas/pipeline.h"
 #include "nas/registry.h"
 #include "nas/run_dir.h"
-#include "nas/runs.h"
+#include "nas/run_kind.h"
 #include "nas/scorer.h"
 #include "nas/threads.h"
 
@@ -27,87 +27,43 @@ using nas::json;
 
 namespace {
 
+void print_options(const json& options, std::size_t width) {
+  for (const auto& o : options)
+    std::cout << "      " << std::left << std::setw(static_cast<int>(width)) << o["name"].get<std::string>() << "  "
+              << std::setw(7) << o["type"].get<std::string>() << " default " << o["default"].dump() << "  "
+              << o["doc"].get<std::string>() << "\n";
+}
+
 void print_list(const nas::Registry& reg, bool as_json) {
   const json plugins = nas::describe_plugins(reg);
+  json common = json::array();
+  for (const auto& k : nas::common_pipeline_keys())
+    common.push_back({{"name", k.name}, {"type", nas::to_string(k.type)}, {"default", k.default_value}, {"doc", k.doc}});
   if (as_json) {
-    std::cout << json{{"plugins", plugins}, {"refused", reg.refusals()}}.dump(2) << "\n";
+    std::cout << json{{"plugins", plugins}, {"pipeline_keys", common}, {"refused", reg.refusals()}}.dump(2) << "\n";
     return;
   }
-  const std::pair<const char*, const char*> kinds[] = {{"space", "spaces"}, {"proxy", "proxies"}, {"strategy", "strategies"}};
+  // Columns sized to the longest name, so no name runs into its type.
+  std::size_t name_width = 0, option_width = 0;
+  for (const auto& p : plugins) {
+    name_width = std::max(name_width, p["name"].get<std::string>().size());
+    for (const auto& o : p["options"]) option_width = std::max(option_width, o["name"].get<std::string>().size());
+  }
+  for (const auto& k : common) option_width = std::max(option_width, k["name"].get<std::string>().size());
+  std::cout << "pipeline keys (every run kind):\n";
+  print_options(common, option_width);
+  const std::pair<const char*, const char*> kinds[] = {
+      {"run", "run kinds (their pipeline keys)"}, {"space", "spaces"}, {"proxy", "proxies"}, {"strategy", "strategies"}};
   for (const auto& [kind, heading] : kinds) {
     std::cout << heading << ":\n";
     for (const auto& p : plugins) {
       if (p["kind"] != kind) continue;
-      std::cout << "  " << std::left << std::setw(18) << p["name"].get<std::string>() << " v"
+      std::cout << "  " << std::left << std::setw(static_cast<int>(name_width)) << p["name"].get<std::string>() << "  v"
                 << p["version"].get<std::string>() << "  " << p["summary"].get<std::string>() << "\n";
-      for (const auto& o : p["options"]) {
-        std::cout << "      " << std::setw(18) << o["name"].get<std::string>() << std::setw(8)
-                  << o["type"].get<std::string>() << " default " << o["default"].dump() << "  "
-                  << o["doc"].get<std::string>() << "\n";
-      }
+      print_options(p["options"], option_width);
     }
   }
   for (const auto& r : reg.refusals()) std::cout << "refused: " << r << "\n";
-}
-
-std::string fixed(const json& v, int digits) {
-  if (!v.is_number()) return v.is_string() ? v.get<std::string>() : v.dump();
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(digits) << v.get<double>();
-  return os.str();
-}
-std::string fixed2(const json& v) { return fixed(v, 2); }
-
-void print_result(const json& summary, const std::string& dir) {
-  std::cout << "results: " << dir << "\n";
-  if (summary.at("run") == "search") {
-    // The best arch over all repeats by the objective, with its accuracies.
-    const json* best = nullptr;
-    for (const auto& r : summary.at("repeats"))
-      if (r.at("best_objective").is_number() &&
-          (!best || r.at("best_objective").get<double>() > best->at("best_objective").get<double>()))
-        best = &r;
-    if (best)
-      std::cout << "best architecture (repeat " << best->at("repeat") << "): " << best->at("best_arch").get<std::string>()
-                << "\n  val_acc " << fixed2(best->at("best_val_acc")) << "  test_acc " << fixed2(best->at("best_test_acc"))
-                << "\n";
-    std::cout << "over " << summary.at("repeats").size() << " repeats: mean best test_acc "
-              << fixed2(summary.at("mean_best_test_acc")) << " (sd " << fixed2(summary.at("std_best_test_acc")) << ")\n";
-  } else if (summary.at("run") == "compare") {
-    std::cout << "mean final test_acc over " << summary.at("strategies").begin()->at("repeats").size()
-              << " repeats:\n";
-    for (auto it = summary.at("strategies").begin(); it != summary.at("strategies").end(); ++it)
-      std::cout << "  " << std::left << std::setw(34) << it.key() << " " << fixed2(it->at("mean_final_test_acc"))
-                << " (sd " << fixed2(it->at("std_final_test_acc")) << ")\n";
-  } else if (summary.at("run") == "evolve_proxy") {
-    std::cout << "held-out spearman on " << summary.at("holdout").at("n") << " archs (search set "
-              << summary.at("search").at("n") << ", " << summary.at("evaluated") << " expressions evaluated):\n";
-    for (const char* group : {"best", "baselines"})
-      for (const auto& e : summary.at(group))
-        std::cout << "  " << std::left << std::setw(9) << (group == std::string("best") ? "evolved" : "seed") << " search "
-                  << fixed(e.at("search_spearman"), 3) << "  held-out " << fixed(e.at("holdout_spearman"), 3) << "  "
-                  << e.at("expr").get<std::string>() << "\n";
-  } else if (summary.at("run") == "fit_meta") {
-    const json& t = summary.at("test");
-    std::cout << "meta-proxy on " << t.at("n") << " test archs (" << summary.at("train").at("n")
-              << " training): spearman " << t.at("spearman") << "  kendall " << t.at("kendall") << "\n";
-  } else {
-    for (auto it = summary.at("proxies").begin(); it != summary.at("proxies").end(); ++it) {
-      std::cout << "  " << std::left << std::setw(12) << it.key();
-      if (it->contains("spearman"))
-        std::cout << " spearman " << it->at("spearman") << "  kendall " << it->at("kendall") << "  n " << it->at("n");
-      std::cout << "  nonfinite " << it->at("nonfinite");
-      if (it->at("mean_seconds").is_number()) std::cout << "  s/arch " << it->at("mean_seconds");
-      std::cout << "\n";
-    }
-    const json& seconds = summary.at("seconds");
-    const int64_t computed = seconds.at("archs_computed").get<int64_t>();
-    std::cout << computed << " of " << summary.at("archs") << " archs computed (the rest from the score cache)";
-    if (computed > 0)
-      std::cout << ": " << seconds.at("mean_per_arch") << " s/arch, of which " << seconds.at("mean_shared")
-                << " s the network build and shared passes";
-    std::cout << "\n";
-  }
 }
 
 }  // namespace
@@ -187,7 +143,7 @@ int main(int argc, char** argv) {
       std::cerr << "nasrun: " << resolved.at("run").get<std::string>() << " run on "
                 << nas::resolve_device(resolved.at("device")).str() << ", " << threads_in_use << " thread"
                 << (threads_in_use == 1 ? "" : "s") << ", into " << dir.path() << "\n";
-    nas::RunContext ctx{&registry, &dir, verbosity};
+    const nas::RunContext ctx{&registry, &dir, verbosity};
     const json summary = nas::run_pipeline(resolved, ctx);
     if (!summary.value("complete", true)) {
       std::cerr << "nasrun: interrupted; what was evaluated is in " << dir.path()
@@ -195,7 +151,8 @@ int main(int argc, char** argv) {
                 << dir.path() << " --resume\n";
       return 130;
     }
-    print_result(summary, dir.path());
+    std::cout << "results: " << dir.path() << "\n";
+    registry.make_run(resolved.at("run"))->report(summary, std::cout);
     return 0;
   } catch (const nas::PipelineError& e) {
     std::cerr << "nasrun: pipeline error at " << e.what() << "\n";

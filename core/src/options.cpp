@@ -65,7 +65,7 @@ static json check_value(const OptionSpec& spec, const json& v, const std::string
         const double d = v.get<double>();
         if (std::floor(d) != d) fail("expected an integer, got " + v.dump());
         // Converting a double outside [-2^63, 2^63) is undefined behaviour
-        // (fuzz_pipeline found "pool": 1.2e22).
+        // (e.g. "pool": 1.2e22).
         const double two_63 = std::ldexp(1.0, 63);
         if (!(d >= -two_63 && d < two_63)) out_of_range();
         x = static_cast<long long>(d);

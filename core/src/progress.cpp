@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "nas/runs.h"
+#include "nas/run_kind.h"
 
 namespace nas {
 

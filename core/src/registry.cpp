@@ -56,8 +56,8 @@ std::unique_ptr<LoadedPlugin> load_plugin(const std::string& path, std::string& 
     return nullptr;
   }
   const std::string kind = info->kind ? info->kind : "";
-  if (kind != "space" && kind != "proxy" && kind != "strategy") {
-    error = path + ": unknown plugin kind '" + kind + "' (expected space, proxy or strategy)";
+  if (kind != "space" && kind != "proxy" && kind != "strategy" && kind != "run") {
+    error = path + ": unknown plugin kind '" + kind + "' (expected space, proxy, strategy or run)";
     return nullptr;
   }
   if (!info->name || !*info->name || !info->create || !info->options) {
@@ -209,6 +209,18 @@ std::shared_ptr<Proxy> Registry::make_proxy(const std::string& name, const json&
 std::shared_ptr<Strategy> Registry::make_strategy(const std::string& name, const json& options,
                                                   const PluginContext& ctx, const std::string& path) const {
   return make<Strategy>(*this, "strategy", name, options, ctx, path);
+}
+
+std::shared_ptr<RunKind> Registry::make_run(const std::string& name) const {
+  const LoadedPlugin* p = nullptr;
+  try {
+    p = &require("run", name);
+  } catch (const Error& e) {
+    throw PipelineError("/run", e.what());
+  }
+  auto* raw = static_cast<RunKind*>(p->info->create(json::object(), PluginContext{}));
+  auto lib = p->library;
+  return std::shared_ptr<RunKind>(raw, [lib](RunKind* r) { delete r; });
 }
 
 json describe_plugins(const Registry& registry) {

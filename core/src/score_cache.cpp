@@ -21,14 +21,6 @@ std::string default_cache_dir() {
   return ".nasrun-cache";
 }
 
-namespace {
-double from_json(const json& v) {
-  if (v.is_number()) return v.get<double>();
-  if (v == "inf") return std::numeric_limits<double>::infinity();
-  if (v == "-inf") return -std::numeric_limits<double>::infinity();
-  return std::numeric_limits<double>::quiet_NaN();
-}
-}  // namespace
 
 ScoreCache::ScoreCache(const json& context, std::string dir) {
   if (dir.empty()) dir = default_cache_dir();
@@ -48,7 +40,7 @@ ScoreCache::ScoreCache(const json& context, std::string dir) {
         if (j.value("context", json()) != context) break;  // a hash collision: ignore the file
         continue;
       }
-      scores_[j.at("arch").get<std::string>()] = from_json(j.at("score"));
+      scores_[j.at("arch").get<std::string>()] = number_from_json(j.at("score"));
     } catch (const std::exception&) {
       break;  // a torn last line
     }

@@ -9,7 +9,5 @@ namespace nas {
 
 void install_interrupt_handlers();
 bool stop_requested();
-/// For tests: ask for a stop as a signal would.
-void request_stop();
 
 }  // namespace nas

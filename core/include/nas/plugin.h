@@ -18,6 +18,7 @@
 
 #include "nas/options.h"
 #include "nas/proxy.h"
+#include "nas/run_kind.h"
 #include "nas/space.h"
 #include "nas/strategy.h"
 
@@ -41,18 +42,21 @@ namespace plugin_kind {
 using space = SearchSpace;
 using proxy = Proxy;
 using strategy = Strategy;
+using run = RunKind;
 }  // namespace plugin_kind
 
 struct PluginInfo {
   uint32_t abi_version;
   const char* torch_version;
-  const char* kind;  // "space" | "proxy" | "strategy"
+  const char* kind;  // "space" | "proxy" | "strategy" | "run"
   const char* name;
   const char* version;
   const char* summary;
   OptionSchema (*options)();
-  /// Returns a new object of the kind's interface (SearchSpace*, Proxy* or
-  /// Strategy*) owned by the caller; throws nas::Error on bad options.
+  /// Returns a new object of the kind's interface (SearchSpace*, Proxy*,
+  /// Strategy* or RunKind*) owned by the caller; throws nas::Error on bad
+  /// options. A run kind's options are its pipeline keys, which it resolves
+  /// itself: it is created with an empty object.
   void* (*create)(const json& options, const PluginContext& context);
 };
 

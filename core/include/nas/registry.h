@@ -59,6 +59,8 @@ class Registry {
                                     const PluginContext& ctx, const std::string& json_path) const;
   std::shared_ptr<Strategy> make_strategy(const std::string& name, const json& options,
                                           const PluginContext& ctx, const std::string& json_path) const;
+  /// The run kind `name`; an unknown one is a PipelineError at /run.
+  std::shared_ptr<RunKind> make_run(const std::string& name) const;
 
  private:
   std::vector<std::unique_ptr<LoadedPlugin>> plugins_;

@@ -45,6 +45,11 @@ std::string first_difference(const json& a, const json& b, const std::string& pa
 /// (JSON has no such numbers; pandas reads these strings back).
 json finite_or_string(double v);
 
+/// The inverse of finite_or_string, for every log and cache read back: a
+/// number, or "nan" / "inf" / "-inf"; anything else (null, a missing value)
+/// is NaN.
+double number_from_json(const json& v);
+
 /// Formats a double for CSV: shortest round-trip, or nan / inf / -inf.
 std::string format_double(double v);
 

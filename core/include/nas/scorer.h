@@ -1,8 +1,8 @@
 // Scores architectures with a set of proxies: builds the network once per
 // arch, initialises it (LibTorch's init under a per-arch seed, or the
 // fixtures' hash), and lets every proxy read one shared Probes context.
-// Used by score/correlate runs and, later, by warmup, move proposal and the
-// proxy objective.
+// Runs reach it through an Evaluator (nas/evaluation.h), which adds the
+// score cache; bench_proxies uses it bare.
 #pragma once
 #include <c10/core/Device.h>
 
@@ -27,6 +27,7 @@ struct ArchScores {
   double shared_seconds = 0;          // building the network and the passes the proxies share
   std::vector<std::string> errors;    // per proxy, "" when it ran
   std::string note;                   // e.g. a CUDA out-of-memory retry on the CPU
+  bool cached = false;                // every score came from the score cache (Evaluator)
 };
 
 class Scorer {

@@ -3,6 +3,7 @@
 // tabular metric, a proxy, or training). They own a generator seeded from
 // the pipeline seed. Higher objective values are better.
 #pragma once
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -12,6 +13,10 @@
 
 namespace nas {
 
+/// Whether objective `a` beats `b` (higher is better). A NaN (a failed
+/// evaluation) beats nothing, and anything that is not NaN beats a NaN.
+inline bool better(double a, double b) { return !std::isnan(a) && (std::isnan(b) || a > b); }
+
 /// How a strategy turns a parent into a child. The default picks a random
 /// one-dimension neighbour; move proposal (Zero-Cost-NAS) swaps in one that
 /// ranks neighbours by a proxy. Strategies mutate only through this.
@@ -19,13 +24,6 @@ class Mutator {
  public:
   virtual ~Mutator() = default;
   virtual Arch mutate(const Arch& parent, Rng& rng) const = 0;
-};
-
-/// What a strategy is built with besides its options.
-struct StrategyContext {
-  const SearchSpace* space = nullptr;
-  const Mutator* mutator = nullptr;  // never null when a strategy is built
-  uint64_t seed = 0;
 };
 
 class Strategy {

@@ -43,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "nas/options.h"
 #include "nas/proxy.h"
 #include "nas/random.h"
 
@@ -144,6 +145,15 @@ Node crossover(const Node& a, const Node& b, Rng& rng);
 /// as it is or through log: how two proxies that rank different archs well
 /// (jacov and network size, say) become one expression. Both must be scalars.
 Node combine(const Node& a, const Node& b, Rng& rng);
+
+/// The `evolution` block of an evolve_proxy pipeline: GP settings with defaults.
+const OptionSchema& evolution_options();
+/// Hand-made proxies written as expressions (grad_norm, snip, plain,
+/// l2_norm, nwot, jacov: each equals the proxy; tests/test_proxies.cpp
+/// checks it).
+std::vector<std::string> known_proxy_expressions();
+/// An evolve_proxy population's default seeds: those, and network size.
+std::vector<std::string> default_seed_expressions();
 
 }  // namespace expr
 }  // namespace nas

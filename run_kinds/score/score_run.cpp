@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <iomanip>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -21,13 +22,12 @@
 #include "nas/registry.h"
 #include "nas/run_dir.h"
 #include "nas/runs.h"
-#include "nas/proxy_source.h"
-#include "nas/score_cache.h"
-#include "nas/scorer.h"
+#include "nas/evaluation.h"
 #include "nas/stats.h"
 #include "nas/votes.h"
+#include "score.h"
 
-namespace nas {
+namespace nas::score_run {
 
 namespace {
 
@@ -80,7 +80,7 @@ std::string short_error(const std::string& e) { return e.size() > 300 ? e.substr
 
 }  // namespace
 
-json run_score(const json& resolved, const RunContext& ctx) {
+json run(const json& resolved, const RunContext& ctx) {
   const Registry& reg = *ctx.registry;
   RunDir& dir = *ctx.dir;
   const bool correlate = resolved.at("run") == "correlate";
@@ -93,25 +93,12 @@ json run_score(const json& resolved, const RunContext& ctx) {
     require_metric(*space, metric, "/metric", "the space has no benchmark loaded to correlate against");
   }
 
-  std::vector<NamedProxy> proxies;
-  std::vector<std::unique_ptr<ScoreCache>> caches;
-  for (std::size_t i = 0; i < resolved.at("proxies").size(); ++i) {
-    json o = resolved.at("proxies")[i];
-    const std::string name = o.at("name");
-    if (resolved.value("cache", true))
-      caches.push_back(std::make_unique<ScoreCache>(score_cache_context(o, resolved, reg)));
-    o.erase("name");
-    PluginContext pctx;
-    pctx.seed = resolved.at("seed");
-    pctx.space = space.get();
-    proxies.push_back({name, reg.make_proxy(name, o, pctx, "/proxies/" + std::to_string(i))});
-  }
   const json& data = resolved.at("data");
-  Batch batch = make_batch(data, space->num_classes(), "/data", device);
   if (data.at("name") == "synthetic" && ctx.verbosity != Verbosity::Quiet)
     std::cerr << "note: scoring on synthetic Gaussian data (no image sample is shipped for this dataset)\n";
-  InitSpec init{resolved.at("init").at("kind"), resolved.at("init").at("seed").get<uint64_t>()};
-  Scorer scorer(*space, proxies, batch, init, device);
+  Evaluator evaluator(resolved, resolved.at("proxies"), list_paths("/proxies", resolved.at("proxies").size()), *space,
+                      reg, device);
+  const std::vector<NamedProxy>& proxies = evaluator.proxies();
 
   const std::vector<Arch> archs = select_archs(resolved, *space);
   const bool stop_on_error = resolved.at("on_error") == "stop";
@@ -133,20 +120,8 @@ json run_score(const json& resolved, const RunContext& ctx) {
     if (auto it = done.find(arch_str); it != done.end()) {
       line = it->second;
     } else {
-      // Every proxy already in the score cache: no network is built.
-      const std::string id = space->identity(archs[k]);
-      ArchScores s;
-      bool all_cached = !caches.empty();
-      for (std::size_t p = 0; p < caches.size() && all_cached; ++p) {
-        const auto c = caches[p]->get(id);
-        all_cached = c.has_value();
-        if (c) s.scores.push_back(*c), s.seconds.push_back(0.0), s.errors.emplace_back();
-      }
-      if (!all_cached) {
-        s = scorer.score(archs[k]);
-        for (std::size_t p = 0; p < caches.size(); ++p)
-          if (s.errors[p].empty()) caches[p]->put(id, s.scores[p]);
-      }
+      const ArchScores s = evaluator.score(archs[k]);
+      const bool all_cached = s.cached;
       line = {{"arch", arch_str}};
       if (all_cached) line["cached"] = true;
       if (!s.note.empty()) {
@@ -178,14 +153,8 @@ json run_score(const json& resolved, const RunContext& ctx) {
                       dir.file("scores.jsonl"));
     }
     rows.push_back(line);
-    auto as_double = [](const json& v) {
-      if (v.is_number()) return v.get<double>();
-      if (v == "inf") return std::numeric_limits<double>::infinity();
-      if (v == "-inf") return -std::numeric_limits<double>::infinity();
-      return std::numeric_limits<double>::quiet_NaN();
-    };
     for (std::size_t p = 0; p < np; ++p) {
-      const double v = as_double(line.at(proxies[p].name));
+      const double v = number_from_json(line.at(proxies[p].name));
       scores[p].push_back(v);
       seconds[p].push_back(line.value("seconds_" + proxies[p].name, 0.0));
       if (!std::isfinite(v)) ++nonfinite[p];
@@ -193,7 +162,7 @@ json run_score(const json& resolved, const RunContext& ctx) {
     }
     shared_seconds.push_back(line.contains("seconds_shared") ? line.at("seconds_shared").get<double>()
                                                              : std::numeric_limits<double>::quiet_NaN());
-    if (correlate) targets.push_back(as_double(line.at(metric)));
+    if (correlate) targets.push_back(number_from_json(line.at(metric)));
     progress.update(static_cast<long long>(k + 1));
   }
 
@@ -299,81 +268,26 @@ json run_score(const json& resolved, const RunContext& ctx) {
   return summary;
 }
 
-std::shared_ptr<SearchSpace> make_pipeline_space(const json& resolved, const Registry& registry) {
-  json o = resolved.at("space");
-  const std::string name = o.at("name");
-  o.erase("name");
-  PluginContext ctx;
-  ctx.seed = resolved.at("seed");
-  return registry.make_space(name, o, ctx, "/space");
-}
-
-void require_metric(const SearchSpace& space, const std::string& metric, const std::string& path,
-                    const std::string& when_none) {
-  const auto metrics = space.metrics();
-  if (std::find(metrics.begin(), metrics.end(), metric) != metrics.end()) return;
-  if (metrics.empty()) throw PipelineError(path, when_none);
-  std::string all;
-  for (const auto& m : metrics) all += (all.empty() ? "" : ", ") + m;
-  throw PipelineError(path, "unknown metric \"" + metric + "\"; the benchmark has: " + all);
-}
-
-double label_of(const SearchSpace& space, const Arch& arch, const std::string& metric) {
-  const auto row = space.query(arch);
-  if (!row) return std::nan("");
-  const auto it = row->find(metric);
-  return it == row->end() ? std::nan("") : it->second;
-}
-
-std::vector<Arch> every_arch(const SearchSpace& space, const std::string& run) {
-  const auto size = space.size();
-  if (!size)
-    throw PipelineError("/space", run + " draws its archs from the whole space, and this space cannot enumerate "
-                                        "them; use a space with a tabular benchmark");
-  std::vector<Arch> out;
-  std::set<std::string> seen;
-  for (int64_t i = 0; i < *size; ++i) {
-    Arch a = space.arch_at(i);
-    if (seen.insert(space.identity(a)).second) out.push_back(std::move(a));
+void report(const json& summary, std::ostream& out) {
+  std::size_t width = 8;
+  for (auto it = summary.at("proxies").begin(); it != summary.at("proxies").end(); ++it)
+    width = std::max(width, it.key().size());
+  for (auto it = summary.at("proxies").begin(); it != summary.at("proxies").end(); ++it) {
+    out << "  " << std::left << std::setw(static_cast<int>(width)) << it.key();
+    if (it->contains("spearman"))
+      out << "  spearman " << fixed(it->at("spearman"), 3) << "  kendall " << fixed(it->at("kendall"), 3) << "  n "
+          << it->at("n");
+    out << "  nonfinite " << it->at("nonfinite");
+    if (it->at("mean_seconds").is_number()) out << "  s/arch " << fixed(it->at("mean_seconds"), 3);
+    out << "\n";
   }
-  return out;
+  const json& seconds = summary.at("seconds");
+  const int64_t computed = seconds.at("archs_computed").get<int64_t>();
+  out << computed << " of " << summary.at("archs") << " archs computed (the rest from the score cache)";
+  if (computed > 0)
+    out << ": " << fixed(seconds.at("mean_per_arch"), 3) << " s/arch, of which " << fixed(seconds.at("mean_shared"), 3)
+        << " s the network build and shared passes";
+  out << "\n";
 }
 
-LabelledSplit split_labelled(const SearchSpace& space, std::vector<Arch> pool, const SplitRequest& r) {
-  std::vector<Arch> labelled;
-  std::vector<double> labels;
-  for (auto& a : pool) {
-    const double y = label_of(space, a, r.metric);
-    if (std::isfinite(y)) labelled.push_back(std::move(a)), labels.push_back(y);
-  }
-  const int64_t available = static_cast<int64_t>(labelled.size());
-  const int64_t n_second = r.second ? *r.second : available - r.first;
-  const std::string what = std::to_string(available) + " archs have a " + r.metric + " label" + r.pool_note;
-  if (r.first >= available)
-    throw PipelineError(r.first_path, "asks for " + std::to_string(r.first) + " " + r.first_role + " archs but only " +
-                                          what + ", and some must be left " + r.left_for);
-  if (n_second < 2 || r.first + n_second > available)
-    throw PipelineError(r.second_path, "asks for " + std::to_string(n_second) + " " + r.second_role + " archs besides " +
-                                           std::to_string(r.first) + " " + r.first_role + " archs, but only " + what);
-  std::vector<std::size_t> order(labelled.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  Rng rng(r.seed);
-  rng.shuffle(order);
-  LabelledSplit s;
-  for (int64_t k = 0; k < r.first + n_second; ++k) {
-    const std::size_t i = order[k];
-    (k < r.first ? s.first : s.second).push_back(labelled[i]);
-    (k < r.first ? s.first_y : s.second_y).push_back(labels[i]);
-  }
-  return s;
-}
-
-json run_pipeline(const json& resolved, const RunContext& ctx) {
-  const std::string run = resolved.at("run");
-  if (run == "search" || run == "compare") return run_search(resolved, ctx);
-  if (run == "fit_meta") return run_fit_meta(resolved, ctx);
-  if (run == "evolve_proxy") return run_evolve_proxy(resolved, ctx);
-  return run_score(resolved, ctx);
-}
-
-}  // namespace nas
+}  // namespace nas::score_run

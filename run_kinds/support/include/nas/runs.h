@@ -1,5 +1,6 @@
-// The run kinds of a resolved pipeline. Each writes into its run directory
-// and returns the summary it wrote.
+// What the built-in run kinds share (libnasruns): the space a pipeline
+// names, the pipeline keys of every run that computes proxies, labelled
+// samples of a benchmark, and the archs of a whole space.
 #pragma once
 #include <memory>
 #include <optional>
@@ -7,40 +8,23 @@
 #include <vector>
 
 #include "nas/arch.h"
-
 #include "nas/options.h"
+#include "nas/run_kind.h"
 
 namespace nas {
 
 class Registry;
-class RunDir;
 class SearchSpace;
-
-/// How much a run prints to stderr while it works.
-enum class Verbosity { Quiet, Normal, Verbose };
-
-struct RunContext {
-  const Registry* registry = nullptr;
-  RunDir* dir = nullptr;
-  Verbosity verbosity = Verbosity::Normal;
-};
-
-json run_search(const json& resolved, const RunContext& ctx);
-json run_score(const json& resolved, const RunContext& ctx);   // also correlate
-json run_fit_meta(const json& resolved, const RunContext& ctx);  // the meta-proxy (fit_meta.cpp)
-json run_evolve_proxy(const json& resolved, const RunContext& ctx);  // evolved proxy expressions (evolve_proxy.cpp)
-
-/// The `evolution` block of an evolve_proxy pipeline: GP settings with defaults.
-const OptionSchema& evolve_options();
-/// Hand-made proxies written as expressions (grad_norm, snip, plain,
-/// l2_norm, nwot, jacov: each equals the proxy).
-std::vector<std::string> known_proxy_expressions();
-/// An evolve_proxy population's default seeds: those, and network size.
-std::vector<std::string> default_seed_expressions();
 
 /// The space plugin of resolved["space"] ({"name", <options>}), built with
 /// the pipeline seed.
 std::shared_ptr<SearchSpace> make_pipeline_space(const json& resolved, const Registry& registry);
+
+/// The `data`, `init` and `cache` keys of a run that computes proxies,
+/// resolved from `raw` into `out` (whose "space" and "seed" are resolved).
+void resolve_scoring_keys(const json& raw, json& out);
+/// Their declarations, for a run kind's options().
+OptionSchema scoring_key_options();
 
 /// Throws PipelineError at `path` unless the space's benchmark has `metric`;
 /// `when_none` is the message when the space has no benchmark at all.
@@ -72,7 +56,29 @@ std::vector<Arch> every_arch(const SearchSpace& space, const std::string& run);
 /// The label of `arch`, NaN when the benchmark has none.
 double label_of(const SearchSpace& space, const Arch& arch, const std::string& metric);
 
-/// Dispatches on resolved["run"].
-json run_pipeline(const json& resolved, const RunContext& ctx);
+/// A run kind made of three functions, for the built-in ones, which keep no
+/// state: NAS_PLUGIN(run, "x", X, ...) on a class X deriving from it with a
+/// static options() and the plugin constructor.
+class FunctionRunKind : public RunKind {
+ public:
+  using ResolveFn = void (*)(const json& raw, json& resolved, const Registry& registry);
+  using RunFn = json (*)(const json& resolved, const RunContext& context);
+  using ReportFn = void (*)(const json& summary, std::ostream& out);
+  FunctionRunKind(ResolveFn resolve, RunFn run, ReportFn report) : resolve_(resolve), run_(run), report_(report) {}
+  void resolve(const json& raw, json& resolved, const Registry& registry) const override {
+    resolve_(raw, resolved, registry);
+  }
+  json run(const json& resolved, const RunContext& context) const override { return run_(resolved, context); }
+  void report(const json& summary, std::ostream& out) const override { report_(summary, out); }
+
+ private:
+  ResolveFn resolve_;
+  RunFn run_;
+  ReportFn report_;
+};
+
+/// A number as a person reads it on the terminal: `digits` decimals, or
+/// nan / inf (files keep full precision).
+std::string fixed(const json& value, int digits);
 
 }  // namespace nas

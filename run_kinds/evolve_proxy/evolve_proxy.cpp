@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -28,6 +29,8 @@
 #include "nas/interrupt.h"
 #include "nas/plot.h"
 #include "nas/progress.h"
+#include "nas/pipeline.h"
+#include "nas/plugin.h"
 #include "nas/proxy_expr.h"
 #include "nas/registry.h"
 #include "nas/run_dir.h"
@@ -110,49 +113,80 @@ std::size_t depth_of(const expr::Node& n) {
 
 json candidate_json(const Candidate& c) { return {{"expr", c.text}, {"fitness", c.fitness}, {"size", c.size}}; }
 
-}  // namespace
+void resolve_evolve_proxy(const json& raw, json& out, const Registry&) {
+  out["metric"] = value_or<std::string>(raw, "metric", "val_acc", "/metric");
+  for (const char* part : {"search", "holdout"}) {
+    const std::string path = std::string("/") + part;
+    const bool search = part == std::string("search");
+    const json block = raw.value(part, json::object());
+    check_keys(block, {"sample"}, path);
+    const json s = block.value("sample", search ? json(150) : json(1000));
+    const bool ok = (s.is_number_integer() && s.get<int64_t>() >= (search ? 10 : 2)) || (!search && s == "rest");
+    if (!ok)
+      throw PipelineError(path + "/sample", std::string("expected a number of archs >= ") + (search ? "10" : "2") +
+                                                (search ? "" : " or \"rest\"") + ", got " + s.dump());
+    out[part] = {{"sample", s}};
+  }
+  out["evolution"] = resolve_options(expr::evolution_options(), raw.value("evolution", json::object()), "/evolution");
 
-const OptionSchema& evolve_options() {
-  static const OptionSchema s = {
-      int_option("population", 64, "expressions alive in each generation").range(4, 1e5),
-      int_option("generations", 30, "generations after the first").range(0, 1e6),
-      int_option("tournament", 4, "expressions drawn per parent selection; the fittest wins").range(2, 1e5),
-      int_option("elite", 4, "best expressions copied unchanged into the next generation").range(0, 1e5),
-      double_option("combine_prob", 0.2,
-                    "probability that a child joins two parents whole: op(a, b), op in add sub mul div, each "
-                    "side maybe through log")
-          .range(0, 1),
-      double_option("crossover_prob", 0.5,
-                    "otherwise, probability that a child is a crossover of two parents (else a mutation)")
-          .range(0, 1),
-      int_option("max_depth", 6, "depth of a freshly grown expression, at most").range(3, 20),
-      int_option("max_nodes", 20, "children with more nodes are redrawn (bloat control)").range(3, 1000),
-      double_option("memory_gb", 8, "refuse a search set whose probes would need more memory than this").range(0.01, 1e4),
-  };
-  return s;
+  const auto& all = expr::leaf_names();
+  json leaves = raw.value("leaves", json(all));
+  if (!leaves.is_array() || leaves.empty())
+    throw PipelineError("/leaves", "expected a non-empty list of leaves out of W, G, A, dA, J, K");
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    const std::string name = leaves[i].is_string() ? leaves[i].get<std::string>() : leaves[i].dump();
+    if (std::find(all.begin(), all.end(), name) == all.end()) {
+      const std::string guess = did_you_mean(name, all);
+      throw PipelineError("/leaves/" + std::to_string(i), "unknown leaf \"" + name + "\"" +
+                                                           (guess.empty() ? "" : ", did you mean \"" + guess + "\"?") +
+                                                           " (leaves: W, G, A, dA, J, K)");
+    }
+  }
+  out["leaves"] = leaves;
+  const std::vector<std::string> allowed = leaves.get<std::vector<std::string>>();
+
+  // Seeds: by default the hand-made proxies the leaves can express, and size.
+  json seeds = json::array();
+  if (raw.contains("seed_expressions")) {
+    const json& given = raw.at("seed_expressions");
+    if (!given.is_array()) throw PipelineError("/seed_expressions", "expected a list of proxy expressions (may be empty)");
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      const std::string path = "/seed_expressions/" + std::to_string(i);
+      if (!given[i].is_string()) throw PipelineError(path, "expected a proxy expression string");
+      expr::Node n;
+      try {
+        n = expr::parse(given[i].get<std::string>());
+      } catch (const Error& e) {
+        throw PipelineError(path, e.what());
+      }
+      for (const auto& l : expr::leaves_of(n))
+        if (std::find(allowed.begin(), allowed.end(), l) == allowed.end())
+          throw PipelineError(path, "uses the leaf " + l + ", which \"leaves\" leaves out");
+      seeds.push_back(expr::to_string(n));
+    }
+  } else {
+    for (const auto& text : expr::default_seed_expressions()) {
+      const auto used = expr::leaves_of(expr::parse(text));
+      if (std::all_of(used.begin(), used.end(),
+                      [&](const std::string& l) { return std::find(allowed.begin(), allowed.end(), l) != allowed.end(); }))
+        seeds.push_back(text);
+    }
+  }
+  out["seed_expressions"] = seeds;
+  const json top = raw.value("top", json(5));
+  if (!top.is_number_integer() || top.get<int64_t>() < 1)
+    throw PipelineError("/top", "expected how many of the best expressions to judge on the held-out archs (>= 1), got " + top.dump());
+  out["top"] = top;
+
+  const json transfer = raw.value("transfer", json::array());
+  if (!transfer.is_array() || !std::all_of(transfer.begin(), transfer.end(), [](const json& t) { return t.is_object() && !t.empty(); }))
+    throw PipelineError("/transfer", "expected a list of space option overrides, e.g. [{\"dataset\": \"cifar100\"}]");
+  out["transfer"] = transfer;
+
+  resolve_scoring_keys(raw, out);
+  out.erase("cache");
 }
 
-std::vector<std::string> known_proxy_expressions() {
-  return {
-      "sum_layers(norm(G))",                 // grad_norm
-      "sum_layers(sum(abs(mul(W, G))))",     // snip
-      "sum_layers(sum(mul(W, G)))",          // plain
-      "sum_layers(norm(W))",                 // l2_norm
-      "sum_layers(logdet(K))",               // nwot
-      // jacov: -sum(log(v + 1e-5) + 1/(v + 1e-5)) over the eigenvalues v >= 0
-      // of corr(J)
-      "sum_layers(sum(neg(add(log(eig(corr(J))), inv(eig(corr(J)))))))",
-  };
-}
-
-std::vector<std::string> default_seed_expressions() {
-  std::vector<std::string> seeds = known_proxy_expressions();
-  // Network size (the params proxy, counting conv and linear weights only):
-  // on NB201 it ranks archs nearly as well as the best proxies, and by other
-  // means, so it is the partner most worth blending with them.
-  seeds.push_back("sum_layers(count(W))");
-  return seeds;
-}
 
 json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   const Registry& reg = *ctx.registry;
@@ -491,4 +525,41 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   return summary;
 }
 
+OptionSchema evolve_proxy_keys() {
+  OptionSchema k = {
+      string_option("metric", "val_acc", "the label fitness is Spearman's rho against"),
+      json_option("search", json{{"sample", 150}}, "{\"sample\": N}: the labelled archs fitness is measured on"),
+      json_option("holdout", json{{"sample", 1000}}, "{\"sample\": N or \"rest\"}: archs the best are judged on"),
+      json_option("evolution", json::object(), "GP settings (population, generations, tournament, ...)"),
+      json_option("leaves", json(expr::leaf_names()), "the probe leaves expressions may read"),
+      json_option("seed_expressions", json(), "the first population's seeds (default: hand-made proxies and size)"),
+      int_option("top", 5, "best expressions judged on the held-out archs").range(1, 1e6),
+      json_option("transfer", json::array(), "space option overrides to judge the best on, e.g. [{\"dataset\": \"cifar100\"}]"),
+      scoring_key_options()[0],
+      scoring_key_options()[1],
+  };
+  return k;
+}
+
+void report_evolve_proxy(const json& summary, std::ostream& out) {
+  out << "held-out spearman on " << summary.at("holdout").at("n") << " archs (search set " << summary.at("search").at("n")
+      << ", " << summary.at("evaluated") << " expressions evaluated):\n";
+  for (const char* group : {"best", "baselines"})
+    for (const auto& e : summary.at(group))
+      out << "  " << std::left << std::setw(9) << (group == std::string("best") ? "evolved" : "seed") << " search "
+          << fixed(e.at("search_spearman"), 3) << "  held-out " << fixed(e.at("holdout_spearman"), 3) << "  "
+          << e.at("expr").get<std::string>() << "\n";
+}
+
+struct EvolveProxy : FunctionRunKind {
+  EvolveProxy(const json&, const PluginContext&)
+      : FunctionRunKind(resolve_evolve_proxy, run_evolve_proxy, report_evolve_proxy) {}
+  static OptionSchema options() { return evolve_proxy_keys(); }
+};
+
+}  // namespace
+
 }  // namespace nas
+
+NAS_PLUGIN(run, "evolve_proxy", nas::EvolveProxy, "1.0",
+           "genetic programming over proxy expressions against benchmark labels: generations.jsonl, summary.json")

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iomanip>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -27,8 +28,10 @@
 #include "nas/run_dir.h"
 #include "nas/runs.h"
 #include "nas/stats.h"
+#include "nas/strategy.h"
+#include "search.h"
 
-namespace nas {
+namespace nas::search_run {
 
 namespace {
 
@@ -47,12 +50,6 @@ class RandomNeighbourMutator : public Mutator {
  private:
   const SearchSpace& space_;
 };
-
-bool better(double a, double b) {  // NaN is worst
-  if (std::isnan(a)) return false;
-  if (std::isnan(b)) return true;
-  return a > b;
-}
 
 // Zero-Cost-NAS move proposal: the best-by-proxy of the parent's one-edit
 // neighbours (all of them, or `candidates` drawn at random), except with
@@ -133,8 +130,6 @@ class Objective {
   std::shared_ptr<ProxySource> proxy_;
 };
 
-double number_or_nan(const json& v) { return v.is_number() ? v.get<double>() : kNaN; }
-
 // One point of an anytime curve.
 struct CurvePoint {
   double best_objective, best_test_acc, sim_time;
@@ -164,9 +159,39 @@ class SearchRunner {
   }
 
   const SearchSpace& space() const { return *space_; }
+  /// An objective for the terminal: accuracies with 2 decimals, proxy
+  /// scores with 4 significant digits.
+  std::string objective_text(double v) const {
+    if (resolved_.at("objective").at("kind") == "tabular") return fixed(finite_or_string(v), 2);
+    std::ostringstream os;
+    os << std::setprecision(4) << v;
+    return os.str();
+  }
   std::string objective_description() const { return objective_->describe(); }
 
   UnitResult run_unit(const StrategyEntry& entry, int repeat, bool labelled);
+
+  /// What an entry says that only built objects can check (a published-score
+  /// file, a strategy that never mutates or takes no warm start), checked for
+  /// every entry before any unit runs: a compare must not fail at its fourth
+  /// entry after hours of work on the first three.
+  void prepare(const StrategyEntry& entry) {
+    const json& block = entry.block;
+    if (block.contains("warmup")) proxy_source(block.at("warmup"), entry.path + "/warmup");
+    if (block.contains("move_proposal")) proxy_source(block.at("move_proposal"), entry.path + "/move_proposal");
+    RandomNeighbourMutator mutator(*space_);
+    PluginContext sctx;
+    sctx.space = space_.get();
+    sctx.mutator = &mutator;
+    const std::string name = block.at("name");
+    auto strategy = ctx_.registry->make_strategy(name, block.at("options"), sctx, entry.path);
+    if (block.contains("move_proposal") && !strategy->uses_mutation())
+      throw PipelineError(entry.path + "/move_proposal", "strategy '" + name +
+                                                             "' never mutates an architecture, so move proposal "
+                                                             "cannot change it; remove move_proposal");
+    if (block.contains("warmup") && !strategy->warm_start({}))
+      throw PipelineError(entry.path + "/warmup", "strategy '" + name + "' does not take a warm start; remove warmup");
+  }
 
  private:
   ProxySource& proxy_source(const json& ref, const std::string& path) {
@@ -284,22 +309,22 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
       line["seconds"] = seconds;
       ctx_.dir->append_line("evaluations.jsonl", line);
     }
-    const double value = number_or_nan(line.at("objective"));
+    const double value = number_from_json(line.at("objective"));
     seen[id] = value;
     strategy->tell(arch, value);
     sim_time += line.value("cost", 0.0);
     if (best_line.is_null() || better(value, best)) {
       best = value, best_line = line;
-      best_test = number_or_nan(line.value("test_acc", json()));
+      best_test = number_from_json(line.value("test_acc", json()));
     }
     result.curve.push_back({best, best_test, sim_time});
     ++queries;
-    progress.update(queries, "best " + format_double(best));
+    progress.update(queries, "best " + objective_text(best));
   }
   progress.finish();
   unit["best_arch"] = best_line.is_null() ? json(nullptr) : best_line.at("arch");
   unit["best_objective"] = finite_or_string(best);
-  unit["best_val_acc"] = finite_or_string(best_line.is_null() ? kNaN : number_or_nan(best_line.value("val_acc", json())));
+  unit["best_val_acc"] = finite_or_string(best_line.is_null() ? kNaN : number_from_json(best_line.value("val_acc", json())));
   unit["best_test_acc"] = finite_or_string(best_test);
   unit["queries"] = queries;
   unit["simulated_seconds"] = sim_time;
@@ -309,7 +334,7 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   if (ctx_.verbosity != Verbosity::Quiet)
     std::cerr << (labelled ? entry.label + " " : "") << "repeat " << repeat + 1 << "/"
               << resolved_.at("repeats").get<int>() << ": " << queries << " queries, best objective "
-              << format_double(best) << " (test_acc " << format_double(best_test) << ")\n";
+              << objective_text(best) << " (test_acc " << fixed(finite_or_string(best_test), 2) << ")\n";
   return result;
 }
 
@@ -386,7 +411,7 @@ void write_curve_plots(RunDir& dir, const std::vector<std::string>& labels,
 
 }  // namespace
 
-json run_search(const json& resolved, const RunContext& ctx) {
+json run(const json& resolved, const RunContext& ctx) {
   SearchRunner runner(resolved, ctx);
   const bool compare = resolved.at("run") == "compare";
   const auto entries = strategy_entries(resolved);
@@ -394,6 +419,7 @@ json run_search(const json& resolved, const RunContext& ctx) {
   const auto start = std::chrono::steady_clock::now();
 
   std::vector<std::vector<std::vector<CurvePoint>>> curves(entries.size());
+  for (const auto& entry : entries) runner.prepare(entry);
   std::vector<json> per_entry;
   std::ostringstream csv;
   csv << "label,seed,query,best_objective,best_test_acc,simulated_seconds\n";
@@ -414,7 +440,7 @@ json run_search(const json& resolved, const RunContext& ctx) {
 
   auto finals = [](const json& units, const char* key) {
     std::vector<double> v;
-    for (const auto& u : units) v.push_back(number_or_nan(u.at(key)));
+    for (const auto& u : units) v.push_back(number_from_json(u.at(key)));
     return v;
   };
   json summary = {{"run", resolved.at("run")},
@@ -453,4 +479,30 @@ json run_search(const json& resolved, const RunContext& ctx) {
   return summary;
 }
 
-}  // namespace nas
+void report(const json& summary, std::ostream& out) {
+  if (summary.at("run") == "compare") {
+    const json& strategies = summary.at("strategies");
+    std::size_t width = 8;
+    for (auto it = strategies.begin(); it != strategies.end(); ++it) width = std::max(width, it.key().size());
+    out << "mean final test_acc over " << strategies.begin()->at("repeats").size() << " repeats:\n";
+    for (auto it = strategies.begin(); it != strategies.end(); ++it)
+      out << "  " << std::left << std::setw(static_cast<int>(width)) << it.key() << "  "
+          << fixed(it->at("mean_final_test_acc"), 2) << " (sd " << fixed(it->at("std_final_test_acc"), 2) << ")\n";
+    return;
+  }
+  // The best arch over all repeats by the objective, with its accuracies.
+  // Repeats are numbered from 1 here, as the progress lines number them.
+  const json* best = nullptr;
+  for (const auto& r : summary.at("repeats")) {
+    const double v = number_from_json(r.at("best_objective"));
+    if (!std::isnan(v) && (!best || better(v, number_from_json(best->at("best_objective"))))) best = &r;
+  }
+  if (best)
+    out << "best architecture (repeat " << best->at("repeat").get<int>() + 1 << "/" << summary.at("repeats").size()
+        << "): " << best->at("best_arch").get<std::string>() << "\n  val_acc " << fixed(best->at("best_val_acc"), 2)
+        << "  test_acc " << fixed(best->at("best_test_acc"), 2) << "\n";
+  out << "over " << summary.at("repeats").size() << " repeats: mean best test_acc "
+      << fixed(summary.at("mean_best_test_acc"), 2) << " (sd " << fixed(summary.at("std_best_test_acc"), 2) << ")\n";
+}
+
+}  // namespace nas::search_run

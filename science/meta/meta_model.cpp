@@ -18,8 +18,7 @@
 #include "nas/errors.h"
 #include "nas/pipeline.h"
 #include "nas/registry.h"
-#include "nas/score_cache.h"
-#include "nas/scorer.h"
+#include "nas/evaluation.h"
 
 namespace nas {
 
@@ -174,13 +173,6 @@ std::vector<std::string> encoding_names() {
   return out;
 }
 
-void add_encoding(Encoding encoding) {
-  std::lock_guard<std::mutex> lock(encoding_mutex());
-  for (auto& e : encoding_table())
-    if (e.name == encoding.name) throw Error("encoding '" + encoding.name + "' is already registered");
-  encoding_table().push_back(std::move(encoding));
-}
-
 // ---- MetaFeatures ---------------------------------------------------------
 
 json MetaFeatures::to_json() const {
@@ -233,10 +225,8 @@ struct FeatureBuilder::State {
   std::unordered_map<std::string, std::vector<float>> published;
   std::vector<Arch> published_archs;
   // compute
-  std::unique_ptr<Scorer> scorer;
-  std::vector<std::unique_ptr<ScoreCache>> caches;
+  std::unique_ptr<Evaluator> evaluator;
   int64_t errors = 0;
-  double seconds = 0;
 };
 
 namespace {
@@ -280,22 +270,11 @@ void load_published(FeatureBuilder::State& s, const MetaFeatures& f, const std::
   }
 }
 
-void make_scorer(FeatureBuilder::State& s, const MetaFeatures& f, const Registry& registry, c10::Device device,
-                 bool use_cache, const std::string& path) {
-  const json context = {{"space", f.space}, {"init", f.init}, {"data", f.data}};
-  std::vector<NamedProxy> proxies;
-  for (std::size_t i = 0; i < f.proxies.size(); ++i) {
-    json o = f.proxies[i];
-    const std::string name = o.at("name");
-    if (use_cache) s.caches.push_back(std::make_unique<ScoreCache>(score_cache_context(o, context, registry)));
-    o.erase("name");
-    PluginContext pctx;
-    pctx.space = s.space;
-    proxies.push_back({name, registry.make_proxy(name, o, pctx, path + "/" + std::to_string(i))});
-  }
-  Batch batch = make_batch(f.data, s.space->num_classes(), "/data", device);
-  InitSpec init{f.init.at("kind"), f.init.at("seed").get<uint64_t>()};
-  s.scorer = std::make_unique<Scorer>(*s.space, std::move(proxies), std::move(batch), init, device);
+void make_evaluator(FeatureBuilder::State& s, const MetaFeatures& f, const Registry& registry, c10::Device device,
+                    bool use_cache, const std::string& path) {
+  const json scoring = {{"space", f.space}, {"init", f.init}, {"data", f.data}, {"cache", use_cache}};
+  s.evaluator = std::make_unique<Evaluator>(scoring, f.proxies, list_paths(path, f.proxies.size()), *s.space,
+                                            registry, device);
 }
 
 }  // namespace
@@ -307,7 +286,7 @@ FeatureBuilder::FeatureBuilder(const MetaFeatures& f, const SearchSpace& space, 
   s_->num_proxies = f.proxies.size();
   for (const auto& e : f.encoding) s_->encodings.push_back(find_encoding(e));
   if (f.source == "nbsz") load_published(*s_, f, path);
-  else make_scorer(*s_, f, registry, device, use_cache, path);
+  else make_evaluator(*s_, f, registry, device, use_cache, path);
 }
 
 FeatureBuilder::~FeatureBuilder() = default;
@@ -315,37 +294,23 @@ FeatureBuilder::~FeatureBuilder() = default;
 void FeatureBuilder::append_row(const Arch& arch, std::vector<float>& out) {
   State& s = *s_;
   const std::string id = s.space->identity(arch);
-  if (!s.scorer) {
+  if (!s.evaluator) {
     const auto it = s.published.find(id);
     if (it != s.published.end()) out.insert(out.end(), it->second.begin(), it->second.end());
     else out.insert(out.end(), s.num_proxies, kMissing);
   } else {
-    // Every score already cached: no network is built.
-    std::vector<float> row;
-    for (std::size_t p = 0; p < s.caches.size(); ++p) {
-      const auto c = s.caches[p]->get(id);
-      if (!c) break;
-      row.push_back(std::isfinite(*c) ? static_cast<float>(*c) : kMissing);
+    const ArchScores r = s.evaluator->score(arch);
+    for (std::size_t p = 0; p < s.num_proxies; ++p) {
+      if (!r.errors[p].empty()) ++s.errors;
+      out.push_back(std::isfinite(r.scores[p]) ? static_cast<float>(r.scores[p]) : kMissing);
     }
-    if (row.size() != s.num_proxies) {
-      row.clear();
-      const auto t0 = std::chrono::steady_clock::now();
-      const ArchScores r = s.scorer->score(arch);
-      s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      for (std::size_t p = 0; p < s.num_proxies; ++p) {
-        if (!r.errors[p].empty()) ++s.errors;
-        else if (!s.caches.empty()) s.caches[p]->put(id, r.scores[p]);
-        row.push_back(std::isfinite(r.scores[p]) ? static_cast<float>(r.scores[p]) : kMissing);
-      }
-    }
-    out.insert(out.end(), row.begin(), row.end());
   }
   for (const Encoding* e : s.encodings) e->append(*s.space, arch, out);
 }
 
 const std::vector<Arch>& FeatureBuilder::published_archs() const { return s_->published_archs; }
 int64_t FeatureBuilder::proxy_errors() const { return s_->errors; }
-double FeatureBuilder::seconds() const { return s_->seconds; }
+double FeatureBuilder::seconds() const { return s_->evaluator ? s_->evaluator->seconds() : 0.0; }
 
 // ---- The `meta` proxy source ----------------------------------------------
 

@@ -8,6 +8,7 @@
 //   scatter_test.*    predicted vs true on the test archs
 #include <chrono>
 #include <cmath>
+#include <iomanip>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -16,6 +17,8 @@
 #include "nas/errors.h"
 #include "nas/interrupt.h"
 #include "nas/meta_model.h"
+#include "nas/pipeline.h"
+#include "nas/plugin.h"
 #include "nas/plot.h"
 #include "nas/registry.h"
 #include "nas/run_dir.h"
@@ -77,7 +80,69 @@ json fit_stats(const std::vector<float>& predicted, const std::vector<double>& t
           {"kendall", finite_or_string(kendall(p, t))}};
 }
 
-}  // namespace
+void resolve_fit_meta(const json& raw, json& out, const Registry& reg) {
+  const std::string source = value_or<std::string>(raw, "source", "compute", "/source");
+  if (source != "compute" && source != "nbsz")
+    throw PipelineError("/source", "must be \"compute\" (score the networks) or \"nbsz\" (the published "
+                                   "NAS-Bench-Suite-Zero scores), got \"" + source + "\"");
+  out["source"] = source;
+  const json& given = raw.contains("proxies") ? raw.at("proxies") : json();
+  if (!given.is_array() || given.empty())
+    throw PipelineError("/proxies", "expected a non-empty list of proxy names, e.g. [\"synflow\", \"jacov\"]");
+  json proxies = json::array();
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const std::string path = "/proxies/" + std::to_string(i);
+    // Published scores have no options: a name, or {"name"} as resolved.json writes it.
+    const json name_only = given[i].is_object() && given[i].size() == 1 ? given[i].value("name", json()) : given[i];
+    if (source == "nbsz" && !name_only.is_string())
+      throw PipelineError(path, "published scores take no options: give the proxy's name");
+    json p = source == "nbsz" ? json{{"name", name_only}} : resolve_plugin_block(given[i], reg, "proxy", path);
+    for (const auto& q : proxies)
+      if (q.at("name") == p.at("name")) throw PipelineError(path, "proxy \"" + q.at("name").get<std::string>() + "\" is listed twice");
+    proxies.push_back(p);
+  }
+  out["proxies"] = proxies;
+
+  // "none", one name, or a list of names; resolved to a list.
+  json enc = raw.value("encoding", json("none"));
+  if (enc.is_string()) enc = enc == "none" ? json::array() : json::array({enc});
+  if (!enc.is_array()) throw PipelineError("/encoding", "expected \"none\", an encoding name or a list of them");
+  for (std::size_t i = 0; i < enc.size(); ++i)
+    if (!enc[i].is_string() || !find_encoding(enc[i].get<std::string>())) {
+      const std::string name = enc[i].is_string() ? enc[i].get<std::string>() : enc[i].dump();
+      const std::string guess = did_you_mean(name, encoding_names());
+      std::string all = "none";
+      for (const auto& e : encoding_names()) all += ", " + e;
+      throw PipelineError("/encoding" + std::string(raw.at("encoding").is_array() ? "/" + std::to_string(i) : ""),
+                          "unknown encoding \"" + name + "\"" + (guess.empty() ? "" : ", did you mean \"" + guess + "\"?") +
+                              " (available: " + all + ")");
+    }
+  out["encoding"] = enc;
+  out["metric"] = value_or<std::string>(raw, "metric", "val_acc", "/metric");
+
+  for (const char* part : {"train", "test"}) {
+    const std::string path = std::string("/") + part;
+    const json block = raw.value(part, json::object());
+    check_keys(block, {"sample"}, path);
+    const json s = block.value("sample", part == std::string("train") ? json(400) : json("rest"));
+    const bool ok = (s.is_number_integer() && s.get<int64_t>() >= 2) || (part == std::string("test") && s == "rest");
+    if (!ok)
+      throw PipelineError(path + "/sample", std::string("expected a number of archs >= 2") +
+                                                (part == std::string("test") ? " or \"rest\"" : "") + ", got " + s.dump());
+    out[part] = {{"sample", s}};
+  }
+  out["model"] = resolve_options(meta_model_options(), raw.value("model", json::object()), "/model");
+
+  if (source == "compute") {
+    resolve_scoring_keys(raw, out);
+  } else {
+    for (const char* key : {"data", "init", "cache"})
+      if (raw.contains(key))
+        throw PipelineError(std::string("/") + key, "published scores are not computed, so \"" + std::string(key) +
+                                                        "\" has no effect with \"source\": \"nbsz\"; remove it");
+  }
+}
+
 
 json run_fit_meta(const json& resolved, const RunContext& ctx) {
   const Registry& reg = *ctx.registry;
@@ -173,4 +238,35 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   return summary;
 }
 
+OptionSchema fit_meta_keys() {
+  OptionSchema k = {
+      json_option("proxies", json(), "the base proxies: plugin names or blocks (with source nbsz: published names)"),
+      string_option("source", "compute", "compute (score the networks) or nbsz (the published scores)")
+          .choices({"compute", "nbsz"}),
+      json_option("encoding", "none", "none, or one or a list of: onehot, counts, paths (and the space's own)"),
+      string_option("metric", "val_acc", "the label the model learns"),
+      json_option("train", json{{"sample", 400}}, "{\"sample\": N}: seeded training archs"),
+      json_option("test", json{{"sample", "rest"}}, "{\"sample\": N or \"rest\"}: the test archs, disjoint"),
+      json_option("model", json::object(), "XGBoost parameters (README: fit_meta)"),
+  };
+  for (auto& o : scoring_key_options()) k.push_back(o);
+  return k;
+}
+
+void report_fit_meta(const json& summary, std::ostream& out) {
+  const json& t = summary.at("test");
+  out << "meta-proxy on " << t.at("n") << " test archs (" << summary.at("train").at("n")
+      << " training): spearman " << fixed(t.at("spearman"), 3) << "  kendall " << fixed(t.at("kendall"), 3) << "\n";
+}
+
+struct FitMeta : FunctionRunKind {
+  FitMeta(const json&, const PluginContext&) : FunctionRunKind(resolve_fit_meta, run_fit_meta, report_fit_meta) {}
+  static OptionSchema options() { return fit_meta_keys(); }
+};
+
+}  // namespace
+
 }  // namespace nas
+
+NAS_PLUGIN(run, "fit_meta", nas::FitMeta, "1.0",
+           "train the learned meta-proxy (XGBoost over proxy scores and arch encodings): model.json, meta.json")

@@ -6,12 +6,9 @@
 #include <unordered_map>
 
 #include "nas/csv.h"
-#include "nas/data.h"
 #include "nas/errors.h"
 #include "nas/meta_model.h"
-#include "nas/pipeline.h"
 #include "nas/registry.h"
-#include "nas/score_cache.h"
 #include "nas/scorer.h"
 
 namespace nas {
@@ -31,21 +28,17 @@ const OptionSchema& ref_schema() {
 
 class ComputedSource : public ProxySource {
  public:
-  ComputedSource(std::string name, std::shared_ptr<Proxy> proxy, const SearchSpace& space, Batch batch, InitSpec init,
-                 c10::Device device, const json& cache_context, bool use_cache)
-      : name_(std::move(name)), space_(space), scorer_(space, {{name_, std::move(proxy)}}, std::move(batch), init, device) {
-    if (use_cache) cache_ = std::make_unique<ScoreCache>(cache_context);
-  }
+  ComputedSource(const json& ref, const json& pipeline, const SearchSpace& space, const Registry& registry,
+                 const std::string& path)
+      : name_(ref.at("proxy").at("name")),
+        space_(space),
+        evaluator_(pipeline, json::array({ref.at("proxy")}), {path + "/proxy"}, space, registry,
+                   resolve_device(pipeline.at("device"))) {}
 
   double score(const Arch& arch) override {
-    const std::string id = space_.identity(arch);
-    if (cache_)
-      if (auto s = cache_->get(id)) return *s;
-    const auto t0 = std::chrono::steady_clock::now();
-    const ArchScores r = scorer_.score(arch);
-    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const ArchScores r = evaluator_.score(arch);
+    seconds_ = evaluator_.seconds();
     if (!r.errors[0].empty()) throw Error("proxy '" + name_ + "' failed on " + space_.to_string(arch) + ": " + r.errors[0]);
-    if (cache_) cache_->put(id, r.scores[0]);
     return r.scores[0];
   }
 
@@ -54,8 +47,7 @@ class ComputedSource : public ProxySource {
  private:
   std::string name_;
   const SearchSpace& space_;
-  Scorer scorer_;
-  std::unique_ptr<ScoreCache> cache_;
+  Evaluator evaluator_;
 };
 
 // The published NAS-Bench-Suite-Zero scores: -1e8 marks an invalid score
@@ -141,33 +133,13 @@ json resolve_proxy_ref(const json& block, const Registry& registry, const Option
   return out;
 }
 
-json score_cache_context(const json& proxy, const json& pipeline, const Registry& registry) {
-  return {{"space", pipeline.at("space")},
-          {"proxy", proxy},
-          {"proxy_version", registry.require("proxy", proxy.at("name")).info->version},
-          {"init", pipeline.at("init")},
-          {"data", pipeline.at("data")}};
-}
-
 std::shared_ptr<ProxySource> make_proxy_source(const json& ref, const json& pipeline, const SearchSpace& space,
                                                const Registry& registry, const std::string& path) {
   const std::string name = ref.at("proxy").at("name");
   const std::string dataset = pipeline.at("space").value("dataset", "cifar10");
   if (name == "meta") return make_meta_source(ref.at("proxy"), pipeline, space, registry, path);
   if (ref.at("source") == "nbsz") return std::make_shared<NbszSource>(name, space, dataset, path);
-  json opts = ref.at("proxy");
-  opts.erase("name");
-  PluginContext ctx;
-  ctx.seed = pipeline.at("seed");
-  ctx.space = &space;
-  auto proxy = registry.make_proxy(name, opts, ctx, path + "/proxy");
-  const c10::Device device = resolve_device(pipeline.at("device"));
-  const json& data = pipeline.at("data");
-  Batch batch = make_batch(data, space.num_classes(), "/data", device);
-  InitSpec init{pipeline.at("init").at("kind"), pipeline.at("init").at("seed").get<uint64_t>()};
-  return std::make_shared<ComputedSource>(name, std::move(proxy), space, std::move(batch), init, device,
-                                          score_cache_context(ref.at("proxy"), pipeline, registry),
-                                          pipeline.value("cache", true));
+  return std::make_shared<ComputedSource>(ref, pipeline, space, registry, path);
 }
 
 }  // namespace nas

@@ -1,6 +1,7 @@
 // The Zero-Cost-NAS majority vote (Abdelfattah et al. 2021), which is a
 // property of a set of archs, not of one network: arch a beats arch b when
-// the majority of the voting proxies (synflow, jacov, snip) score a above b.
+// the majority of the voting proxies (the pipeline's "vote" key; Zero-Cost-NAS:
+// synflow, jacov, snip) score a above b; a tie between voters decides nothing.
 // The authors report the pairwise ranking accuracy of that vote; to give
 // each arch a score that correlate and search can rank, nasrun uses the
 // Copeland score: the number of archs a beats minus the number that beat

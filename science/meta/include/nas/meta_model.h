@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "nas/options.h"
-#include "nas/proxy_source.h"
+#include "nas/evaluation.h"
 #include "nas/space.h"
 
 namespace nas {
@@ -31,8 +31,8 @@ class Registry;
 //   paths:  GRAF's path features, for cell spaces whose dimensions are DAG
 //           edges named "to<-from" (NB201): per set of operations, how many
 //           input->output paths use only them, and the shortest one's length
-// A space-specific encoding (NB101 adjacency + ops, DARTS pairs) is one more
-// entry of this table, registered under its name by add_encoding().
+// A space-specific encoding (NB101 adjacency + ops, DARTS pairs) would be one
+// more entry of this fixed table.
 struct Encoding {
   std::string name;
   std::string doc;
@@ -42,7 +42,6 @@ struct Encoding {
 
 const Encoding* find_encoding(const std::string& name);
 std::vector<std::string> encoding_names();
-void add_encoding(Encoding encoding);
 
 // ---- Features -------------------------------------------------------------
 /// What a model's feature row is made of; written to meta.json.

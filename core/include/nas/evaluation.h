@@ -1,0 +1,73 @@
+// The one way every run scores archs with computed proxies (score and
+// correlate, a search's warmup, move proposal and proxy objective, the
+// meta-proxy's features): built once from a resolved pipeline's device,
+// data, init and cache blocks and a list of resolved proxy blocks, it holds
+// the proxies, the batch, the Scorer and one score cache per proxy.
+#pragma once
+#include <c10/core/Device.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nas/options.h"
+#include "nas/score_cache.h"
+#include "nas/scorer.h"
+
+namespace nas {
+
+class Registry;
+
+/// The score-cache context of a resolved proxy block ({"name", options})
+/// under `scoring` (a resolved pipeline's space, init and data blocks):
+/// everything a score depends on.
+json score_cache_context(const json& proxy, const json& scoring, const Registry& registry);
+
+class Evaluator {
+ public:
+  /// `scoring`: a resolved pipeline, or any object with its "space", "data",
+  /// "init" blocks, "seed" (default 0) and "cache" (default true).
+  /// `proxies`: resolved proxy blocks; `paths[i]` is the JSON path errors
+  /// about proxy i name.
+  Evaluator(const json& scoring, const json& proxies, const std::vector<std::string>& paths, const SearchSpace& space,
+            const Registry& registry, c10::Device device);
+
+  /// Every proxy's score of `arch`: from the score cache when every proxy is
+  /// there (`cached`, no network built), else computed on one network and
+  /// the scores that did not fail put in the cache.
+  ArchScores score(const Arch& arch);
+
+  const std::vector<NamedProxy>& proxies() const { return scorer_->proxies(); }
+  c10::Device device() const { return device_; }
+  /// Wall seconds spent computing (not reading the cache).
+  double seconds() const { return seconds_; }
+
+ private:
+  const SearchSpace& space_;
+  c10::Device device_;
+  std::unique_ptr<Scorer> scorer_;
+  std::vector<std::unique_ptr<ScoreCache>> caches_;
+  double seconds_ = 0;
+};
+
+/// Where a search gets one proxy's scores from (warmup, move proposal, the
+/// proxy objective): computed through an Evaluator, published, or a learned
+/// model (libnasruns' make_proxy_source builds them).
+class ProxySource {
+ public:
+  virtual ~ProxySource() = default;
+  /// The score of `arch`; NaN/inf as computed or published (missing = NaN).
+  virtual double score(const Arch& arch) = 0;
+  /// e.g. "synflow (computed)".
+  virtual std::string describe() const = 0;
+  /// Wall seconds spent computing scores so far.
+  double seconds() const { return seconds_; }
+
+ protected:
+  double seconds_ = 0;
+};
+
+/// Paths "<list_path>/0", "<list_path>/1", ... for `n` proxies of a list.
+std::vector<std::string> list_paths(const std::string& list_path, std::size_t n);
+
+}  // namespace nas

@@ -1,0 +1,56 @@
+// A run kind: what `"run": "<name>"` in a pipeline does (search, compare,
+// score, correlate, fit_meta, evolve_proxy, or a lab's own), the fourth
+// plugin kind. The host resolves the keys every pipeline has (run, seed,
+// device, threads, space, output) and hands the rest to the run kind, which
+// owns its keys:
+//   options()  declares them, one line each (name, type, default, doc), so
+//              the host rejects unknown keys and `nasrun --list` shows them;
+//   resolve()  checks every one of them, plugin options included, and writes
+//              them with their defaults: nothing a pipeline says may fail
+//              later, after work has started;
+//   run()      does the work into the run directory and returns the summary
+//              it wrote (summary.json);
+//   report()   prints that summary for a person.
+//
+//   NAS_PLUGIN(run, "score", ScoreRun, "1.0", "proxies for a list or a sample of archs")
+#pragma once
+#include <iosfwd>
+
+#include "nas/options.h"
+
+namespace nas {
+
+class Registry;
+class RunDir;
+
+/// How much a run prints to stderr while it works.
+enum class Verbosity { Quiet, Normal, Verbose };
+
+struct RunContext {
+  const Registry* registry = nullptr;
+  RunDir* dir = nullptr;
+  Verbosity verbosity = Verbosity::Normal;
+};
+
+class RunKind {
+ public:
+  virtual ~RunKind() = default;
+
+  /// Validates the run kind's own keys of the pipeline `raw` and writes them,
+  /// every default filled in, into `resolved` (which already holds the
+  /// common keys). Errors are PipelineError naming the JSON path.
+  virtual void resolve(const json& raw, json& resolved, const Registry& registry) const = 0;
+
+  /// Does the work of a resolved pipeline; returns the summary it wrote. An
+  /// interrupted run returns a summary with "complete": false.
+  virtual json run(const json& resolved, const RunContext& context) const = 0;
+
+  /// The result, for a person: accuracies with 2 decimals, correlations
+  /// with 3 (the files keep full precision).
+  virtual void report(const json& summary, std::ostream& out) const = 0;
+};
+
+/// Runs a resolved pipeline with the run kind it names.
+json run_pipeline(const json& resolved, const RunContext& context);
+
+}  // namespace nas

@@ -1,0 +1,125 @@
+#include "nas/runs.h"
+
+#include <cmath>
+#include <iomanip>
+#include <set>
+#include <sstream>
+
+#include "nas/data.h"
+#include "nas/errors.h"
+#include "nas/pipeline.h"
+#include "nas/random.h"
+#include "nas/registry.h"
+#include "nas/space.h"
+
+namespace nas {
+
+// data/init/cache: how networks are scored wherever a proxy is computed.
+void resolve_scoring_keys(const json& raw, json& out) {
+  const std::string dataset = out["space"].value("dataset", "cifar10");
+  json data = raw.contains("data") ? raw.at("data") : default_data_block(dataset);
+  json d = resolve_options(data_options(), data, "/data");
+  if (d.at("seed").get<int64_t>() < 0) d["seed"] = out["seed"];
+  out["data"] = d;
+
+  json init = raw.value("init", json::object());
+  check_keys(init, {"kind", "seed"}, "/init");
+  const std::string ik = value_or<std::string>(init, "kind", "torch", "/init/kind");
+  if (ik != "torch" && ik != "hash")
+    throw PipelineError("/init/kind", "must be \"torch\" (LibTorch's own initialisation) or \"hash\" (the "
+                                      "fixtures' deterministic weights), got \"" + ik + "\"");
+  out["init"] = {{"kind", ik}, {"seed", init.value("seed", out["seed"])}};
+  const json cache = raw.value("cache", json(true));
+  if (!cache.is_boolean()) throw PipelineError("/cache", "expected true or false, got " + cache.dump());
+  out["cache"] = cache;
+}
+
+OptionSchema scoring_key_options() {
+  return {json_option("data", json(),
+                      "the batch proxies are computed on: {\"name\": cifar10 | hash | synthetic, \"path\", "
+                      "\"batch_size\": 64, \"seed\": -1} (default: the shipped CIFAR-10 sample, synthetic for "
+                      "other datasets)"),
+          json_option("init", json::object({{"kind", "torch"}}),
+                      "{\"kind\": torch | hash, \"seed\": the pipeline seed}: LibTorch's init seeded per arch, "
+                      "or the fixtures' weights"),
+          bool_option("cache", true, "reuse and keep computed scores in the score cache (~/.cache/nasrun/scores)")};
+}
+
+std::shared_ptr<SearchSpace> make_pipeline_space(const json& resolved, const Registry& registry) {
+  json o = resolved.at("space");
+  const std::string name = o.at("name");
+  o.erase("name");
+  PluginContext ctx;
+  ctx.seed = resolved.at("seed");
+  return registry.make_space(name, o, ctx, "/space");
+}
+
+void require_metric(const SearchSpace& space, const std::string& metric, const std::string& path,
+                    const std::string& when_none) {
+  const auto metrics = space.metrics();
+  if (std::find(metrics.begin(), metrics.end(), metric) != metrics.end()) return;
+  if (metrics.empty()) throw PipelineError(path, when_none);
+  std::string all;
+  for (const auto& m : metrics) all += (all.empty() ? "" : ", ") + m;
+  throw PipelineError(path, "unknown metric \"" + metric + "\"; the benchmark has: " + all);
+}
+
+double label_of(const SearchSpace& space, const Arch& arch, const std::string& metric) {
+  const auto row = space.query(arch);
+  if (!row) return std::nan("");
+  const auto it = row->find(metric);
+  return it == row->end() ? std::nan("") : it->second;
+}
+
+std::vector<Arch> every_arch(const SearchSpace& space, const std::string& run) {
+  const auto size = space.size();
+  if (!size)
+    throw PipelineError("/space", run + " draws its archs from the whole space, and this space cannot enumerate "
+                                        "them; use a space with a tabular benchmark");
+  std::vector<Arch> out;
+  std::set<std::string> seen;
+  for (int64_t i = 0; i < *size; ++i) {
+    Arch a = space.arch_at(i);
+    if (seen.insert(space.identity(a)).second) out.push_back(std::move(a));
+  }
+  return out;
+}
+
+LabelledSplit split_labelled(const SearchSpace& space, std::vector<Arch> pool, const SplitRequest& r) {
+  std::vector<Arch> labelled;
+  std::vector<double> labels;
+  for (auto& a : pool) {
+    const double y = label_of(space, a, r.metric);
+    if (std::isfinite(y)) labelled.push_back(std::move(a)), labels.push_back(y);
+  }
+  const int64_t available = static_cast<int64_t>(labelled.size());
+  const int64_t n_second = r.second ? *r.second : available - r.first;
+  const std::string what = std::to_string(available) + " archs have a " + r.metric + " label" + r.pool_note;
+  if (r.first >= available)
+    throw PipelineError(r.first_path, "asks for " + std::to_string(r.first) + " " + r.first_role + " archs but only " +
+                                          what + ", and some must be left " + r.left_for);
+  if (n_second < 2 || r.first + n_second > available)
+    throw PipelineError(r.second_path, "asks for " + std::to_string(n_second) + " " + r.second_role + " archs besides " +
+                                           std::to_string(r.first) + " " + r.first_role + " archs, but only " + what);
+  std::vector<std::size_t> order(labelled.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  Rng rng(r.seed);
+  rng.shuffle(order);
+  LabelledSplit s;
+  for (int64_t k = 0; k < r.first + n_second; ++k) {
+    const std::size_t i = order[k];
+    (k < r.first ? s.first : s.second).push_back(labelled[i]);
+    (k < r.first ? s.first_y : s.second_y).push_back(labels[i]);
+  }
+  return s;
+}
+
+std::string fixed(const json& v, int digits) {
+  if (v.is_string()) return v.get<std::string>();
+  if (!v.is_number()) return v.dump();
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(digits) << v.get<double>();
+  return os.str();
+}
+
+}  // namespace nas
