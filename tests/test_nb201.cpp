@@ -120,7 +120,6 @@ TEST(nb201Network, PublishedParameterCounts) {
 TEST(nb201Network, AllArchsHaveTheClosedFormParameterCount) {
   torch::NoGradGuard no_grad;
   const nas::SearchSpace& s = space();
-  const auto start = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < 15625; ++i) {
     const nas::Arch arch = s.arch_at(i);
     auto net = s.build(arch, {10});
@@ -129,8 +128,6 @@ TEST(nb201Network, AllArchsHaveTheClosedFormParameterCount) {
     ASSERT_EQ(count_parameters(*net), expected) << s.to_string(arch);
     ASSERT_NEAR(s.query(arch)->at("params"), expected / 1e6, 1e-12);
   }
-  std::cout << "[ nb201    ] built 15625 networks in " << seconds_since(start) << " s ("
-            << 1000 * seconds_since(start) / 15625 << " ms each)\n";
 }
 
 TEST(nb201Network, ParameterNamesAreTheOfficialStateDictKeys) {
@@ -260,12 +257,10 @@ TEST(nb201Network, ClosedFormsHoldForCifar100AndImageNet16) {
   }
 }
 
-TEST(nb201Benchmark, LoadsFastAndAnswersQueries) {
+TEST(nb201Benchmark, LoadsAndAnswersQueries) {
   for (const std::string dataset : {"cifar10", "cifar100", "imagenet16"}) {
-    const auto start = std::chrono::steady_clock::now();
     auto s = make_space("nb201", {{"dataset", dataset}});
-    std::cout << "[ nb201    ] loaded the " << dataset << " benchmark (3 files, 15625 rows each) in "
-              << 1000 * seconds_since(start) << " ms\n";
+    EXPECT_EQ(s->size(), 15625) << dataset;
   }
   EXPECT_EQ(space().metrics(), (std::vector<std::string>{"test_acc", "val_acc", "train_time", "params", "flops"}));
   for (const char* file : {"nb201_tss_test_acc_200ep.csv", "nbsz_nb201_val_acc_and_zen_all.csv",

@@ -132,13 +132,8 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 /// `net` on a random [2, 3, 32, 32] batch (a built network is in train
-/// mode); prints how long the forward took after `tag`, e.g. "[ darts    ]".
-inline torch::Tensor timed_forward(nas::Network& net, const std::string& tag) {
-  const auto start = std::chrono::steady_clock::now();
-  torch::Tensor logits = net.forward(torch::randn({2, 3, 32, 32}));
-  std::cout << tag << " train-mode forward of [2,3,32,32]: " << 1000 * seconds_since(start) << " ms\n";
-  return logits;
-}
+/// mode). Its time is bench_spaces' business, not a test's.
+inline torch::Tensor random_forward(nas::Network& net) { return net.forward(torch::randn({2, 3, 32, 32})); }
 
 /// The integer in environment variable `env` (e.g. NASRUN_NB101_TABLE_STRIDE), else `fallback`.
 inline std::size_t table_stride(const char* env, std::size_t fallback) {
