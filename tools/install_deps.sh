@@ -10,6 +10,8 @@ packages=(cmake ninja-build g++ ccache libtorch-dev libboost-dev libboost-progra
 # with OpenBLAS, 3.4 without).
 # tools/test.sh --full (CI): the ASan+UBSan build and the libFuzzer targets.
 packages+=(clang-14 libclang-rt-14-dev)
+# mpirun/srun across processes and machines (libnasmpi; tests run mpirun -n 3).
+packages+=(openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

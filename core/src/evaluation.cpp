@@ -22,14 +22,15 @@ std::vector<std::string> list_paths(const std::string& list_path, std::size_t n)
 }
 
 Evaluator::Evaluator(const json& scoring, const json& proxies, const std::vector<std::string>& paths,
-                     const SearchSpace& space, const Registry& registry, c10::Device device)
+                     const SearchSpace& space, const Registry& registry, c10::Device device, bool write_cache)
     : space_(space), device_(device) {
   const bool use_cache = scoring.value("cache", true);
   std::vector<NamedProxy> named;
   for (std::size_t i = 0; i < proxies.size(); ++i) {
     json o = proxies[i];
     const std::string name = o.at("name");
-    if (use_cache) caches_.push_back(std::make_unique<ScoreCache>(score_cache_context(o, scoring, registry)));
+    if (use_cache)
+      caches_.push_back(std::make_unique<ScoreCache>(score_cache_context(o, scoring, registry), "", write_cache));
     o.erase("name");
     PluginContext context;
     context.seed = scoring.value("seed", json(0)).get<uint64_t>();
@@ -40,6 +41,12 @@ Evaluator::Evaluator(const json& scoring, const json& proxies, const std::vector
   Batch batch = make_batch(scoring.at("data"), space.num_classes(), "/data", device);
   scorer_ = std::make_unique<Scorer>(space, std::move(named), std::move(batch),
                                      InitSpec{init.at("kind"), init.at("seed").get<uint64_t>()}, device);
+}
+
+void Evaluator::remember(const Arch& arch, const std::vector<double>& scores, const std::vector<std::string>& errors) {
+  const std::string id = space_.identity(arch);
+  for (std::size_t p = 0; p < caches_.size(); ++p)
+    if (errors.at(p).empty()) caches_[p]->put(id, scores.at(p));
 }
 
 ArchScores Evaluator::score(const Arch& arch) {

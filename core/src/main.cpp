@@ -11,9 +11,12 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
+#include <unistd.h>
 
 #include "nas/allocator.h"
 #include "nas/errors.h"
+#include "nas/executor.h"
 #include "nas/interrupt.h"
 #include "nas/pipeline.h"
 #include "nas/registry.h"
@@ -71,6 +74,22 @@ void print_list(const nas::Registry& reg, bool as_json) {
 int main(int argc, char** argv) {
   nas::install_interrupt_handlers();
   nas::keep_freed_memory_in_heap();
+  // First, before the options: MPI_Init may take its own arguments out of argv.
+  std::unique_ptr<nas::Executor> executor;
+  try {
+    executor = nas::make_executor(&argc, &argv);
+  } catch (const std::exception& e) {
+    std::cerr << "nasrun: error: " << e.what() << "\n";
+    return 1;
+  }
+  const bool writer = executor->is_writer();
+  // A failure the writer alone sees (its run directory, say) would leave the
+  // workers waiting for work: it ends the whole job.
+  const auto fail = [&](int code) {
+    std::cerr.flush();
+    if (writer) executor->abandon(code);
+    return code;
+  };
   po::options_description opts("nasrun options");
   std::vector<std::string> plugin_paths;
   std::string output, device, resume_dir;
@@ -111,7 +130,7 @@ int main(int argc, char** argv) {
     nas::Registry registry;
     registry.scan(nas::plugin_search_path(plugin_paths));
     if (vm.count("list")) {
-      print_list(registry, vm.count("json") > 0);
+      if (writer) print_list(registry, vm.count("json") > 0);
       return 0;
     }
     const bool resume = vm.count("resume") > 0;
@@ -126,7 +145,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (resume && !resume_dir.empty() && vm.count("pipeline") && output.empty()) output = resume_dir;
-    const auto verbosity = vm.count("quiet") ? nas::Verbosity::Quiet
+    const auto verbosity = vm.count("quiet") || !writer ? nas::Verbosity::Quiet
                            : vm.count("verbose") ? nas::Verbosity::Verbose
                                                  : nas::Verbosity::Normal;
     if (verbosity != nas::Verbosity::Quiet)
@@ -137,14 +156,28 @@ int main(int argc, char** argv) {
       return 2;
     }
     const json resolved = nas::resolve_pipeline(raw, registry, {output, device, threads}, pipeline_file);
-    nas::RunDir dir(resolved.at("output"), resolved, resume, vm.count("overwrite") > 0);
+    const auto run_kind = registry.make_run(resolved.at("run"));
+    if (!writer && !run_kind->distributes()) return 0;  // the writer runs it alone
+    // Only the writer writes the run directory; a worker's is a scratch folder.
+    const std::filesystem::path scratch =
+        std::filesystem::temp_directory_path() / ("nasrun-worker-" + std::to_string(::getpid()));
+    nas::RunDir dir(writer ? resolved.at("output").get<std::string>() : scratch.string(), resolved,
+                    writer && resume, writer ? vm.count("overwrite") > 0 : true);
     const int threads_in_use = nas::apply_thread_count(resolved.at("threads").get<int>());
     if (verbosity != nas::Verbosity::Quiet)
       std::cerr << "nasrun: " << resolved.at("run").get<std::string>() << " run on "
                 << nas::resolve_device(resolved.at("device")).str() << ", " << threads_in_use << " thread"
-                << (threads_in_use == 1 ? "" : "s") << ", into " << dir.path() << "\n";
-    const nas::RunContext ctx{&registry, &dir, verbosity};
-    const json summary = nas::run_pipeline(resolved, ctx);
+                << (threads_in_use == 1 ? "" : "s")
+                << (executor->processes() > 1 ? " per process, " + executor->describe() : std::string())
+                << (executor->processes() > 1 && !run_kind->distributes() ? " (this run kind runs on rank 0 alone)" : "")
+                << ", into " << dir.path() << "\n";
+    const nas::RunContext ctx{&registry, &dir, verbosity, executor.get()};
+    const json summary = run_kind->run(resolved, ctx);
+    if (!writer) {
+      std::error_code ec;
+      std::filesystem::remove_all(scratch, ec);
+      return 0;
+    }
     if (!summary.value("complete", true)) {
       std::cerr << "nasrun: interrupted; what was evaluated is in " << dir.path()
                 << " (summary marked incomplete). Continue with: nasrun " << pipeline_file << " --output "
@@ -152,16 +185,17 @@ int main(int argc, char** argv) {
       return 130;
     }
     std::cout << "results: " << dir.path() << "\n";
-    registry.make_run(resolved.at("run"))->report(summary, std::cout);
+    run_kind->report(summary, std::cout);
     return 0;
   } catch (const nas::PipelineError& e) {
-    std::cerr << "nasrun: pipeline error at " << e.what() << "\n";
-    return 1;
+    // Every process resolves the same pipeline: the writer alone says so.
+    if (writer) std::cerr << "nasrun: pipeline error at " << e.what() << "\n";
+    return fail(1);
   } catch (const std::exception& e) {
     std::string msg = e.what();
     const auto nl = msg.find('\n');
     if (nl != std::string::npos) msg = msg.substr(0, nl);
-    std::cerr << "nasrun: error: " << msg << "\n";
-    return 1;
+    std::cerr << "nasrun: error: " << (writer ? "" : "(a worker) ") << msg << "\n";
+    return fail(1);
   }
 }

@@ -22,7 +22,7 @@ std::string default_cache_dir() {
 }
 
 
-ScoreCache::ScoreCache(const json& context, std::string dir) {
+ScoreCache::ScoreCache(const json& context, std::string dir, bool writable) {
   if (dir.empty()) dir = default_cache_dir();
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -45,6 +45,7 @@ ScoreCache::ScoreCache(const json& context, std::string dir) {
       break;  // a torn last line
     }
   }
+  if (!writable) return;
   const bool fresh = !fs::exists(path_, ec) || fs::file_size(path_, ec) == 0;
   out_ = std::fopen(path_.c_str(), "ab");
   if (out_ && fresh) {

@@ -10,6 +10,7 @@
 #include "nas/errors.h"
 #include "nas/init.h"
 #include "nas/network.h"
+#include "nas/threads.h"
 
 namespace nas {
 
@@ -23,7 +24,11 @@ c10::Device resolve_device(const std::string& name) {
   // moves proxy scores by more than the parity tolerance.
   at::globalContext().setAllowTF32CuDNN(false);
   at::globalContext().setAllowTF32CuBLAS(false);
-  return name == "auto" ? c10::Device(c10::kCUDA, 0) : c10::Device(name);
+  // One GPU per MPI rank on a node: "cuda" and "auto" pick the local rank's.
+  const auto gpus = static_cast<int>(torch::cuda::device_count());
+  if ((name == "auto" || name == "cuda") && gpus > 0)
+    return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(local_process_rank() % gpus));
+  return c10::Device(name);
 }
 
 Scorer::Scorer(const SearchSpace& space, std::vector<NamedProxy> proxies, Batch batch, InitSpec init,

@@ -22,6 +22,12 @@ int local_process_count() {
   return 1;
 }
 
+int local_process_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "PMI_LOCAL_RANK", "SLURM_LOCALID"})
+    if (const char* v = std::getenv(name)) return std::max(0, std::atoi(v));
+  return 0;
+}
+
 int default_thread_count() {
   int cores = 0;
   cpu_set_t set;

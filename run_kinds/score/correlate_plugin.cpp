@@ -11,7 +11,7 @@ void resolve_correlate(const nas::json& raw, nas::json& out, const nas::Registry
 
 struct Correlate : nas::FunctionRunKind {
   Correlate(const nas::json&, const nas::PluginContext&)
-      : FunctionRunKind(resolve_correlate, nas::score_run::run, nas::score_run::report) {}
+      : FunctionRunKind(resolve_correlate, nas::score_run::run, nas::score_run::report, /*distributes=*/true) {}
   static nas::OptionSchema options() { return nas::score_run::keys(true); }
 };
 

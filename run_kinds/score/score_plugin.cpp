@@ -11,7 +11,7 @@ void resolve_score(const nas::json& raw, nas::json& out, const nas::Registry& re
 
 struct Score : nas::FunctionRunKind {
   Score(const nas::json&, const nas::PluginContext&)
-      : FunctionRunKind(resolve_score, nas::score_run::run, nas::score_run::report) {}
+      : FunctionRunKind(resolve_score, nas::score_run::run, nas::score_run::report, /*distributes=*/true) {}
   static nas::OptionSchema options() { return nas::score_run::keys(false); }
 };
 

@@ -16,6 +16,7 @@
 #include "nas/csv.h"
 #include "nas/data.h"
 #include "nas/errors.h"
+#include "nas/executor.h"
 #include "nas/interrupt.h"
 #include "nas/plot.h"
 #include "nas/progress.h"
@@ -97,61 +98,85 @@ json run(const json& resolved, const RunContext& ctx) {
   if (data.at("name") == "synthetic" && ctx.verbosity != Verbosity::Quiet)
     std::cerr << "note: scoring on synthetic Gaussian data (no image sample is shipped for this dataset)\n";
   Evaluator evaluator(resolved, resolved.at("proxies"), list_paths("/proxies", resolved.at("proxies").size()), *space,
-                      reg, device);
+                      reg, device, /*write_cache=*/executor_of(ctx).is_writer());
   const std::vector<NamedProxy>& proxies = evaluator.proxies();
 
   const std::vector<Arch> archs = select_archs(resolved, *space);
   const bool stop_on_error = resolved.at("on_error") == "stop";
+  const std::size_t np = proxies.size();
+  std::vector<std::string> arch_strings;
+  for (const auto& a : archs) arch_strings.push_back(space->to_string(a));
 
   // Resume: archs already in scores.jsonl are not scored again.
   std::unordered_map<std::string, json> done;
   for (auto& line : dir.read_lines("scores.jsonl")) done[line.at("arch").get<std::string>()] = line;
 
-  const std::size_t np = proxies.size();
+  // One arch is one work unit: its line, computed on any process (reading
+  // the score cache, writing nothing), then appended here, on the writer, in
+  // arch order, as one process appends them.
+  const auto compute = [&](std::size_t k) {
+    const ArchScores s = evaluator.score(archs[k]);
+    json line = {{"arch", arch_strings[k]}};
+    if (s.cached) line["cached"] = true;
+    if (!s.note.empty()) line["note"] = s.note;
+    if (auto idx = space->index_of(archs[k])) line["index"] = *idx;
+    if (!s.cached) line["seconds_shared"] = s.shared_seconds;
+    for (std::size_t p = 0; p < np; ++p) {
+      line[proxies[p].name] = finite_or_string(s.scores[p]);
+      line["seconds_" + proxies[p].name] = s.seconds[p];
+      if (!s.errors[p].empty()) line["error_" + proxies[p].name] = short_error(s.errors[p]);
+    }
+    if (correlate) {
+      const auto row = space->query(archs[k]);
+      const auto it = row ? row->find(metric) : decltype(row->end()){};
+      line[metric] = (row && it != row->end()) ? finite_or_string(it->second) : json(nullptr);
+    }
+    return line.dump();
+  };
+  std::vector<std::size_t> missing;
+  for (std::size_t k = 0; k < archs.size(); ++k)
+    if (!done.count(arch_strings[k])) missing.push_back(k);
+  Progress progress("scored", static_cast<long long>(archs.size()), ctx.verbosity);
+  long long finished = static_cast<long long>(archs.size() - missing.size());
+  const auto accept = [&](std::size_t k, const std::string& text) {
+    json line = json::parse(text);
+    const std::string& arch_str = arch_strings[k];
+    if (!line.contains("cached")) {  // another process may have computed it: the cache is written here
+      std::vector<double> values;
+      std::vector<std::string> failures;
+      for (std::size_t p = 0; p < np; ++p) {
+        values.push_back(number_from_json(line.at(proxies[p].name)));
+        failures.push_back(line.value("error_" + proxies[p].name, ""));
+      }
+      evaluator.remember(archs[k], values, failures);
+    }
+    if (line.contains("note") && ctx.verbosity != Verbosity::Quiet)
+      std::cerr << arch_str << ": " << line.at("note").get<std::string>() << "\n";
+    for (std::size_t p = 0; p < np; ++p)
+      if (line.contains("error_" + proxies[p].name) && ctx.verbosity != Verbosity::Quiet)
+        std::cerr << "proxy '" << proxies[p].name << "' failed on " << arch_str << ": "
+                  << line.at("error_" + proxies[p].name).get<std::string>() << "\n";
+    dir.append_line("scores.jsonl", line);
+    for (std::size_t p = 0; p < np; ++p)
+      if (line.contains("error_" + proxies[p].name) && stop_on_error)
+        throw Error("proxy '" + proxies[p].name + "' failed on " + arch_str + " (on_error is \"stop\"): " +
+                    line.at("error_" + proxies[p].name).get<std::string>() + "; the " + std::to_string(k) +
+                    " archs before it are in " + dir.file("scores.jsonl"));
+    done[arch_str] = std::move(line);
+    progress.update(++finished);
+  };
+  executor_of(ctx).map(missing, compute, accept);
+
+  // The archs scored, in order (a prefix of them when the run was stopped).
   std::vector<std::vector<double>> scores(np), seconds(np);
   std::vector<double> shared_seconds;  // NaN for archs taken from the cache or an earlier run
   std::vector<double> targets;
   std::vector<int64_t> nonfinite(np, 0), errors(np, 0);
   std::vector<json> rows;
-  Progress progress("scored", static_cast<long long>(archs.size()), ctx.verbosity);
-  for (std::size_t k = 0; k < archs.size() && !stop_requested(); ++k) {
-    const std::string arch_str = space->to_string(archs[k]);
-    json line;
-    if (auto it = done.find(arch_str); it != done.end()) {
-      line = it->second;
-    } else {
-      const ArchScores s = evaluator.score(archs[k]);
-      const bool all_cached = s.cached;
-      line = {{"arch", arch_str}};
-      if (all_cached) line["cached"] = true;
-      if (!s.note.empty()) {
-        line["note"] = s.note;
-        if (ctx.verbosity != Verbosity::Quiet) std::cerr << arch_str << ": " << s.note << "\n";
-      }
-      if (auto idx = space->index_of(archs[k])) line["index"] = *idx;
-      if (!all_cached) line["seconds_shared"] = s.shared_seconds;
-      for (std::size_t p = 0; p < np; ++p) {
-        line[proxies[p].name] = finite_or_string(s.scores[p]);
-        line["seconds_" + proxies[p].name] = s.seconds[p];
-        if (!s.errors[p].empty()) {
-          line["error_" + proxies[p].name] = short_error(s.errors[p]);
-          if (ctx.verbosity != Verbosity::Quiet)
-            std::cerr << "proxy '" << proxies[p].name << "' failed on " << arch_str << ": " << short_error(s.errors[p])
-                      << "\n";
-        }
-      }
-      if (correlate) {
-        const auto row = space->query(archs[k]);
-        const auto it = row ? row->find(metric) : decltype(row->end()){};
-        line[metric] = (row && it != row->end()) ? finite_or_string(it->second) : json(nullptr);
-      }
-      dir.append_line("scores.jsonl", line);
-      for (std::size_t p = 0; p < np; ++p)
-        if (!s.errors[p].empty() && stop_on_error)
-          throw Error("proxy '" + proxies[p].name + "' failed on " + arch_str + " (on_error is \"stop\"): " +
-                      short_error(s.errors[p]) + "; the " + std::to_string(k) + " archs before it are in " +
-                      dir.file("scores.jsonl"));
-    }
+  for (std::size_t k = 0; k < archs.size(); ++k) {
+    const auto it = done.find(arch_strings[k]);
+    if (it == done.end()) break;
+    const json& line = it->second;
     rows.push_back(line);
     for (std::size_t p = 0; p < np; ++p) {
       const double v = number_from_json(line.at(proxies[p].name));
@@ -163,7 +188,6 @@ json run(const json& resolved, const RunContext& ctx) {
     shared_seconds.push_back(line.contains("seconds_shared") ? line.at("seconds_shared").get<double>()
                                                              : std::numeric_limits<double>::quiet_NaN());
     if (correlate) targets.push_back(number_from_json(line.at(metric)));
-    progress.update(static_cast<long long>(k + 1));
   }
 
   progress.finish();

@@ -7,6 +7,7 @@
 
 #include "nas/data.h"
 #include "nas/errors.h"
+#include "nas/executor.h"
 #include "nas/pipeline.h"
 #include "nas/random.h"
 #include "nas/registry.h"
@@ -112,6 +113,11 @@ LabelledSplit split_labelled(const SearchSpace& space, std::vector<Arch> pool, c
     (k < r.first ? s.first_y : s.second_y).push_back(labels[i]);
   }
   return s;
+}
+
+Executor& executor_of(const RunContext& context) {
+  static const std::unique_ptr<Executor> local = local_executor();
+  return context.executor ? *context.executor : *local;
 }
 
 std::string fixed(const json& v, int digits) {

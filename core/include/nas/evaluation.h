@@ -29,13 +29,18 @@ class Evaluator {
   /// "init" blocks, "seed" (default 0) and "cache" (default true).
   /// `proxies`: resolved proxy blocks; `paths[i]` is the JSON path errors
   /// about proxy i name.
+  /// `write_cache` false: the score cache is read but not written (an MPI
+  /// worker's; rank 0 remembers what the workers computed).
   Evaluator(const json& scoring, const json& proxies, const std::vector<std::string>& paths, const SearchSpace& space,
-            const Registry& registry, c10::Device device);
+            const Registry& registry, c10::Device device, bool write_cache = true);
 
   /// Every proxy's score of `arch`: from the score cache when every proxy is
   /// there (`cached`, no network built), else computed on one network and
   /// the scores that did not fail put in the cache.
   ArchScores score(const Arch& arch);
+
+  /// Puts scores computed elsewhere (by another process) in the cache.
+  void remember(const Arch& arch, const std::vector<double>& scores, const std::vector<std::string>& errors);
 
   const std::vector<NamedProxy>& proxies() const { return scorer_->proxies(); }
   c10::Device device() const { return device_; }

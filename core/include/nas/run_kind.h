@@ -20,6 +20,7 @@
 
 namespace nas {
 
+class Executor;
 class Registry;
 class RunDir;
 
@@ -28,8 +29,9 @@ enum class Verbosity { Quiet, Normal, Verbose };
 
 struct RunContext {
   const Registry* registry = nullptr;
-  RunDir* dir = nullptr;
+  RunDir* dir = nullptr;  // an MPI worker's is a scratch folder: only the writer's counts
   Verbosity verbosity = Verbosity::Normal;
+  Executor* executor = nullptr;  // where work units run; null: in this process
 };
 
 class RunKind {
@@ -48,6 +50,11 @@ class RunKind {
   /// The result, for a person: accuracies with 2 decimals, correlations
   /// with 3 (the files keep full precision).
   virtual void report(const json& summary, std::ostream& out) const = 0;
+
+  /// Whether run() hands its work units to context.executor, so that the
+  /// workers of an MPI job run it too. One that does not runs on the writer
+  /// alone (the workers have nothing to do).
+  virtual bool distributes() const { return false; }
 };
 
 /// Runs a resolved pipeline with the run kind it names.

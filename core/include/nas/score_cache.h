@@ -15,8 +15,10 @@ namespace nas {
 
 class ScoreCache {
  public:
-  /// An empty `dir` means the default folder.
-  ScoreCache(const json& context, std::string dir = "");
+  /// An empty `dir` means the default folder. A cache that is not
+  /// `writable` reads the file and keeps new scores in memory only (the
+  /// workers of an MPI job: rank 0 alone writes).
+  ScoreCache(const json& context, std::string dir = "", bool writable = true);
   ~ScoreCache();
   ScoreCache(const ScoreCache&) = delete;
   ScoreCache& operator=(const ScoreCache&) = delete;

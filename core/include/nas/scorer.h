@@ -55,8 +55,9 @@ class Scorer {
   ProbeSet needs_ = 0;
 };
 
-/// "auto" -> CUDA when available, else CPU. On CUDA, TF32 is switched off
-/// so scores match the CPU path to the fixtures' tolerances.
+/// "auto" -> CUDA when available, else CPU; "auto" and "cuda" pick the GPU
+/// of the process's local MPI rank (rank mod GPUs). On CUDA, TF32 is
+/// switched off so scores match the CPU path to the fixtures' tolerances.
 c10::Device resolve_device(const std::string& name);
 
 }  // namespace nas

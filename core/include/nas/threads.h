@@ -10,6 +10,10 @@ namespace nas {
 /// when started alone.
 int local_process_count();
 
+/// This process's rank among those on its node (OMPI_COMM_WORLD_LOCAL_RANK,
+/// MPI_LOCALRANKID, SLURM_LOCALID...), 0 when started alone.
+int local_process_rank();
+
 /// The default: the cores of this process's CPU affinity divided among the
 /// processes sharing the node, at least 1.
 int default_thread_count();

@@ -64,18 +64,24 @@ class FunctionRunKind : public RunKind {
   using ResolveFn = void (*)(const json& raw, json& resolved, const Registry& registry);
   using RunFn = json (*)(const json& resolved, const RunContext& context);
   using ReportFn = void (*)(const json& summary, std::ostream& out);
-  FunctionRunKind(ResolveFn resolve, RunFn run, ReportFn report) : resolve_(resolve), run_(run), report_(report) {}
+  FunctionRunKind(ResolveFn resolve, RunFn run, ReportFn report, bool distributes = false)
+      : resolve_(resolve), run_(run), report_(report), distributes_(distributes) {}
   void resolve(const json& raw, json& resolved, const Registry& registry) const override {
     resolve_(raw, resolved, registry);
   }
   json run(const json& resolved, const RunContext& context) const override { return run_(resolved, context); }
   void report(const json& summary, std::ostream& out) const override { report_(summary, out); }
+  bool distributes() const override { return distributes_; }
 
  private:
   ResolveFn resolve_;
   RunFn run_;
   ReportFn report_;
+  bool distributes_;
 };
+
+/// The executor of a run: the context's, or one in this process.
+Executor& executor_of(const RunContext& context);
 
 /// A number as a person reads it on the terminal: `digits` decimals, or
 /// nan / inf (files keep full precision).

@@ -1,0 +1,63 @@
+// Where a run's independent work units are computed: in this process (the
+// default), or spread over the ranks of an MPI job (libnasmpi, opened only
+// when an MPI launcher started the process). Every process resolves the
+// same pipeline and runs the same run kind; the writer (the only process,
+// or rank 0) hands units out on demand, receives every unit's result in
+// unit order and alone writes the run directory, so the logs are those of
+// one process. A unit must be deterministic: its result may not depend on
+// which process computed it.
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nas {
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+
+  /// Whether this process writes the run directory (rank 0).
+  virtual bool is_writer() const = 0;
+  /// How many processes compute units (1 without MPI).
+  virtual int processes() const = 0;
+
+  using Compute = std::function<std::string(std::size_t unit)>;
+  using Accept = std::function<void(std::size_t unit, const std::string& result)>;
+
+  /// Computes `compute(u)` once for every u in `units`, on any process, and
+  /// on the writer calls `accept(u, result)` for each in the order of
+  /// `units`, as soon as the results before it are in. Only the writer's
+  /// `units` count; the others serve what the writer hands out until it is
+  /// done. An interrupt (stop_requested) or an exception thrown by
+  /// `accept` on the writer stops the handing out; units in flight are
+  /// finished (an exception is then rethrown).
+  virtual void map(const std::vector<std::size_t>& units, const Compute& compute, const Accept& accept) = 0;
+
+  /// What the log's first line says, e.g. "3 MPI ranks".
+  virtual std::string describe() const = 0;
+
+  /// Ends every process of the job with `exit_code` (the writer failed
+  /// where the others cannot know it, e.g. its run directory already holds
+  /// a run). In-process: returns, and the caller exits.
+  virtual void abandon(int /*exit_code*/) {}
+};
+
+/// The executor of this process: MPI when it was started by an MPI launcher
+/// (OMPI_COMM_WORLD_SIZE, PMI_SIZE, PMIX_RANK or Slurm's SLURM_NTASKS > 1
+/// under srun) and libnasmpi can be opened, else in-process. Throws
+/// nas::Error naming libnasmpi when MPI was asked for but cannot be used.
+std::unique_ptr<Executor> make_executor(int* argc, char*** argv);
+
+/// The in-process executor.
+std::unique_ptr<Executor> local_executor();
+
+/// Whether an MPI launcher started this process with more than one rank.
+bool launched_by_mpi();
+
+/// The entry libnasmpi exports (extern "C", Boost.DLL alias "nas_mpi_executor").
+using MpiExecutorEntry = Executor*(int* argc, char*** argv);
+
+}  // namespace nas

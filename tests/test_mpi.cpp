@@ -1,0 +1,150 @@
+// Past one process: `mpirun -n 3 nasrun` on score and correlate pipelines
+// leaves the same run directory as `nasrun` alone, timing columns aside.
+// Skipped where Open MPI (mpirun) or libnasmpi is not installed.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "nas/options.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nas::json;
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("nasrun_test_mpi_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string run(const std::string& command, const fs::path& cwd, int* code) {
+  const fs::path log = cwd / "log.txt";
+  const int status = std::system(("cd '" + cwd.string() + "' && " + command + " > '" + log.string() + "' 2>&1").c_str());
+  *code = WEXITSTATUS(status);
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool mpi_available() {
+  return std::system("command -v mpirun > /dev/null 2>&1") == 0 &&
+         fs::exists(fs::path(NASRUN_BINARY_DIR) / "lib/libnasmpi.so");
+}
+
+// mpirun as root in a container, more ranks than cores.
+std::string mpirun(int ranks) {
+  return "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader --mca btl_vader_single_copy_mechanism none -n " + std::to_string(ranks) + " ";
+}
+
+std::string nasrun() { return std::string("'") + NASRUN_EXE + "' "; }
+
+std::vector<json> lines_without_times(const fs::path& file) {
+  std::vector<json> out;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    json j = json::parse(line);
+    for (auto it = j.begin(); it != j.end();) it = it.key().rfind("seconds", 0) == 0 ? j.erase(it) : std::next(it);
+    out.push_back(j);
+  }
+  return out;
+}
+
+json summary_without_times(const fs::path& file) {
+  std::ifstream in(file);
+  json j = json::parse(in);
+  j.erase("seconds");
+  for (auto& p : j.at("proxies")) p.erase("mean_seconds");
+  return j;
+}
+
+void write_json(const fs::path& p, const json& j) { std::ofstream(p) << j.dump(2); }
+
+void expect_same_run(const fs::path& one, const fs::path& many) {
+  EXPECT_EQ(lines_without_times(many / "scores.jsonl"), lines_without_times(one / "scores.jsonl"));
+  EXPECT_EQ(summary_without_times(many / "summary.json"), summary_without_times(one / "summary.json"));
+  std::ifstream a(one / "resolved.json"), b(many / "resolved.json");
+  json ra = json::parse(a), rb = json::parse(b);
+  ra.erase("output"), rb.erase("output");
+  EXPECT_EQ(rb, ra);
+}
+
+json score_pipeline(const std::string& run_kind, const std::string& output) {
+  return {{"run", run_kind},  {"space", {{"name", "nb201"}}}, {"sample", 12},
+          {"proxies", {"synflow", "jacov", "snip", "params"}}, {"data", {{"name", "hash"}, {"batch_size", 16}}},
+          {"init", {{"kind", "hash"}}}, {"cache", false}, {"threads", 1}, {"output", output}};
+}
+
+TEST(Mpi, ScoreAndCorrelateOnThreeRanksEqualOneProcess) {
+  if (!mpi_available()) GTEST_SKIP() << "mpirun or libnasmpi not installed";
+  const fs::path d = temp_dir("score");
+  for (const std::string kind : {"score", "correlate"}) {
+    write_json(d / (kind + "_one.json"), score_pipeline(kind, kind + "_one"));
+    write_json(d / (kind + "_many.json"), score_pipeline(kind, kind + "_many"));
+    int code = 0;
+    std::string out = run(nasrun() + kind + "_one.json", d, &code);
+    ASSERT_EQ(code, 0) << out;
+    out = run(mpirun(3) + nasrun() + kind + "_many.json", d, &code);
+    ASSERT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("3 MPI ranks"), std::string::npos) << out;
+    EXPECT_EQ(out.find("nasrun: error"), std::string::npos) << out;
+    expect_same_run(d / (kind + "_one"), d / (kind + "_many"));
+  }
+}
+
+// A resume may use another number of ranks: half a run on one process,
+// the rest on two, ends as the uninterrupted run.
+TEST(Mpi, AResumeMayUseAnotherNumberOfRanks) {
+  if (!mpi_available()) GTEST_SKIP() << "mpirun or libnasmpi not installed";
+  const fs::path d = temp_dir("resume");
+  json p = score_pipeline("score", "whole");
+  write_json(d / "whole.json", p);
+  int code = 0;
+  std::string out = run(nasrun() + "whole.json", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  // The first 5 archs' lines, as a run stopped there leaves them.
+  fs::create_directories(d / "part");
+  {
+    std::ifstream in(d / "whole/scores.jsonl");
+    std::ofstream part(d / "part/scores.jsonl");
+    std::string line;
+    for (int i = 0; i < 5 && std::getline(in, line); ++i) part << line << "\n";
+  }
+  p["output"] = "part";
+  {
+    std::ifstream in(d / "whole/resolved.json");
+    json resolved = json::parse(in);
+    resolved["output"] = "part";
+    write_json(d / "part/resolved.json", resolved);
+  }
+  write_json(d / "part.json", p);
+  out = run(mpirun(2) + nasrun() + "part.json --resume", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  expect_same_run(d / "whole", d / "part");
+}
+
+// A failure only the writer sees (its run directory already holds a run)
+// ends every rank with one line, not a job that waits forever.
+TEST(Mpi, AWriterOnlyFailureEndsTheJob) {
+  if (!mpi_available()) GTEST_SKIP() << "mpirun or libnasmpi not installed";
+  const fs::path d = temp_dir("fail");
+  write_json(d / "p.json", score_pipeline("score", "out"));
+  fs::create_directories(d / "out");
+  std::ofstream(d / "out/resolved.json") << "{}";
+  int code = 0;
+  const std::string out = run("timeout 120 " + mpirun(3) + nasrun() + "p.json", d, &code);
+  EXPECT_NE(code, 0) << out;
+  EXPECT_NE(code, 124) << "the job hung: " << out;
+  EXPECT_NE(out.find("already holds a run"), std::string::npos) << out;
+}
+
+}  // namespace
