@@ -17,8 +17,6 @@ namespace {
 
 class EpeNas : public nas::Proxy {
  public:
-  EpeNas(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kLabels | nas::kInputJacobian; }
 
   double score(nas::Probes& probes) override {

@@ -10,11 +10,13 @@ namespace {
 
 class Expr : public nas::Proxy {
  public:
-  Expr(const nas::json& options, const nas::PluginContext&)
-      : node_(nas::expr::parse(options.at("expr").get<std::string>())), leaves_(nas::expr::leaves_of(node_)) {}
-  static nas::OptionSchema options() {
-    return {{"expr", nas::OptionType::String, nullptr, "the expression, e.g. \"sum_layers(norm(G))\" (README: proxy expressions)"}};
-  }
+  struct Options : nas::OptionSet<Options> {
+    NAS_OPTION(std::string, expr, nas::required,
+               "the expression, e.g. \"sum_layers(norm(G))\" (README: proxy expressions)");
+  };
+
+  Expr(const Options& options, const nas::PluginContext&)
+      : node_(nas::expr::parse(options.expr)), leaves_(nas::expr::leaves_of(node_)) {}
   nas::ProbeSet needs() const override { return nas::expr::needs(node_); }
   double score(nas::Probes& probes) override {
     return nas::expr::evaluate(node_, nas::expr::LeafSet::read(probes, leaves_));

@@ -14,8 +14,6 @@ namespace {
 
 class Fisher : public nas::Proxy {
  public:
-  Fisher(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kLabels | nas::kLayerActivations; }
 
   double score(nas::Probes& probes) override {

@@ -8,8 +8,6 @@ namespace {
 
 class Flops : public nas::Proxy {
  public:
-  Flops(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kCost; }
 
   double score(nas::Probes& probes) override { return probes.flops_millions(); }

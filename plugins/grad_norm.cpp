@@ -11,8 +11,6 @@ namespace {
 
 class GradNorm : public nas::Proxy {
  public:
-  GradNorm(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kLabels | nas::kWeightGrads; }
 
   double score(nas::Probes& probes) override {

@@ -11,8 +11,6 @@ namespace {
 
 class Grasp : public nas::Proxy {
  public:
-  Grasp(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kLabels | nas::kWeightGrads | nas::kHessianGrad; }
 
   double score(nas::Probes& probes) override {

@@ -14,8 +14,6 @@ namespace {
 
 class Jacov : public nas::Proxy {
  public:
-  Jacov(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kInputJacobian; }
 
   double score(nas::Probes& probes) override {

@@ -10,8 +10,6 @@ namespace {
 
 class L2Norm : public nas::Proxy {
  public:
-  L2Norm(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kNoProbe; }
 
   double score(nas::Probes& probes) override {

@@ -11,8 +11,6 @@ namespace {
 
 class Nwot : public nas::Proxy {
  public:
-  Nwot(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kReluCodes; }
 
   double score(nas::Probes& probes) override {

@@ -7,8 +7,6 @@ namespace {
 
 class Params : public nas::Proxy {
  public:
-  Params(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kCost; }
 
   double score(nas::Probes& probes) override { return probes.params_millions(); }

@@ -9,8 +9,6 @@ namespace {
 
 class Plain : public nas::Proxy {
  public:
-  Plain(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kLabels | nas::kWeightGrads; }
 
   double score(nas::Probes& probes) override {

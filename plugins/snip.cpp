@@ -8,8 +8,6 @@ namespace {
 
 class Snip : public nas::Proxy {
  public:
-  Snip(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kLabels | nas::kWeightGrads; }
 
   double score(nas::Probes& probes) override {

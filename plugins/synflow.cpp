@@ -11,8 +11,6 @@ namespace {
 
 class Synflow : public nas::Proxy {
  public:
-  Synflow(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kSynflow; }
 
   double score(nas::Probes& probes) override {

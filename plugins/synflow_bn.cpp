@@ -11,8 +11,6 @@ namespace {
 
 class SynflowBn : public nas::Proxy {
  public:
-  SynflowBn(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kSynflowBn; }
 
   double score(nas::Probes& probes) override {

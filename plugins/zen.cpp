@@ -15,8 +15,6 @@ namespace {
 
 class Zen : public nas::Proxy {
  public:
-  Zen(const nas::json&, const nas::PluginContext&) {}
-  static nas::OptionSchema options() { return {}; }
   nas::ProbeSet needs() const override { return nas::kCopy; }
 
   double score(nas::Probes& probes) override {

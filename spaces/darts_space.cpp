@@ -23,22 +23,20 @@ namespace {
 
 class DartsSpace : public nas::SearchSpace {
  public:
-  static nas::OptionSchema options() {
-    return {
-        nas::string_option("benchmark", "naslib725",
-                           "labelled archs: \"naslib725\" (data/nb301/nb301_naslib725_zc.csv) or \"naslib500\" "
-                           "(data/nb301/nb301_naslib500_zc.csv), NASLib's early tables whose val_acc is an NB301 "
-                           "XGB surrogate prediction; a CSV path with the same columns; \"none\": no metrics"),
-        nas::bool_option("enumerate_labelled", false,
-                         "true: size(), arch_at() and index_of() cover the labelled archs only, in table order "
-                         "(so a score or correlate sample, a number or \"all\", takes labelled archs); a "
-                         "search's sampling and moves still cover the whole space"),
-    };
-  }
+  struct Options : nas::OptionSet<Options> {
+    NAS_OPTION(std::string, benchmark, "naslib725",
+               "labelled archs: \"naslib725\" (data/nb301/nb301_naslib725_zc.csv) or \"naslib500\" "
+               "(data/nb301/nb301_naslib500_zc.csv), NASLib's early tables whose val_acc is an NB301 "
+               "XGB surrogate prediction; a CSV path with the same columns; \"none\": no metrics");
+    NAS_OPTION(bool, enumerate_labelled, false,
+               "true: size(), arch_at() and index_of() cover the labelled archs only, in table order "
+               "(so a score or correlate sample, a number or \"all\", takes labelled archs); a "
+               "search's sampling and moves still cover the whole space");
+  };
 
-  DartsSpace(const nas::json& options, const nas::PluginContext& ctx) : dimensions_(darts::dimensions()) {
-    const std::string benchmark = options.at("benchmark").get<std::string>();
-    enumerate_ = options.at("enumerate_labelled").get<bool>();
+  DartsSpace(const Options& options, const nas::PluginContext& ctx) : dimensions_(darts::dimensions()) {
+    const std::string& benchmark = options.benchmark;
+    enumerate_ = options.enumerate_labelled;
     if (benchmark != "none") {
       const std::string dir = ctx.data_dir.empty() ? nas::default_data_dir() : ctx.data_dir;
       const std::string shipped = darts::benchmark_file(benchmark);

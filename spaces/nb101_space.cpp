@@ -32,27 +32,25 @@ namespace {
 
 class Nb101Space : public nas::SearchSpace {
  public:
-  static nas::OptionSchema options() {
-    return {
-        nas::string_option("benchmark", "data",
-                           "\"data\": the labelled cells shipped in data/" + std::string(nb101::kBenchmarkFile) +
-                               " (292 cells, one-seed validation accuracy); a CSV path with the same columns; "
-                               "\"none\": no metrics"),
-        nas::bool_option("enumerate_labelled", false,
-                         "true: size(), arch_at() and index_of() cover the labelled cells only, in table order "
-                         "(so a score or correlate sample, a number or \"all\", takes labelled archs); a "
-                         "search's sampling and moves still cover the whole space"),
-        nas::double_option("bn_momentum", nb101::kNbszBnMomentum,
-                           "BatchNorm momentum (LibTorch convention): 0.1 as NAS-Bench-Suite-Zero's PyTorch port, "
-                           "0.003 as the official TF model (decay 0.997); changes zen, which reads running_var")
-            .range(0, 1),
-    };
-  }
+  struct Options : nas::OptionSet<Options> {
+    NAS_OPTION(std::string, benchmark, "data",
+               "\"data\": the labelled cells shipped in data/" + std::string(nb101::kBenchmarkFile) +
+                   " (292 cells, one-seed validation accuracy); a CSV path with the same columns; "
+                   "\"none\": no metrics");
+    NAS_OPTION(bool, enumerate_labelled, false,
+               "true: size(), arch_at() and index_of() cover the labelled cells only, in table order "
+               "(so a score or correlate sample, a number or \"all\", takes labelled archs); a "
+               "search's sampling and moves still cover the whole space");
+    NAS_OPTION(double, bn_momentum, nb101::kNbszBnMomentum,
+               "BatchNorm momentum (LibTorch convention): 0.1 as NAS-Bench-Suite-Zero's PyTorch port, "
+               "0.003 as the official TF model (decay 0.997); changes zen, which reads running_var",
+               nas::between(0, 1));
+  };
 
-  Nb101Space(const nas::json& options, const nas::PluginContext& ctx) : dimensions_(nb101::dimensions()) {
-    const std::string benchmark = options.at("benchmark").get<std::string>();
-    enumerate_ = options.at("enumerate_labelled").get<bool>();
-    bn_momentum_ = options.at("bn_momentum").get<double>();
+  Nb101Space(const Options& options, const nas::PluginContext& ctx) : dimensions_(nb101::dimensions()) {
+    const std::string& benchmark = options.benchmark;
+    enumerate_ = options.enumerate_labelled;
+    bn_momentum_ = options.bn_momentum;
     if (benchmark != "none") {
       const std::string dir = ctx.data_dir.empty() ? nas::default_data_dir() : ctx.data_dir;
       const std::string path =

@@ -53,22 +53,19 @@ double flops_millions(const nas::Arch& arch, int num_classes, int resolution) {
 
 class Nb201Space : public nas::SearchSpace {
  public:
-  static nas::OptionSchema options() {
-    return {
-        nas::string_option("dataset", "cifar10",
-                           "benchmark dataset; sets the classes (10, 100, 120) and which columns are read")
-            .choices({"cifar10", "cifar100", "imagenet16"}),
-        nas::string_option("benchmark", "data",
-                           "\"data\": the tables shipped in data/ (data/README.md); a directory holding "
-                           "the same files; \"none\": no metrics (the official index order is still read "
-                           "from data/ on first use of an index)"),
-    };
-  }
+  struct Options : nas::OptionSet<Options> {
+    NAS_OPTION(std::string, dataset, "cifar10",
+               "benchmark dataset; sets the classes (10, 100, 120) and which columns are read",
+               nas::one_of({"cifar10", "cifar100", "imagenet16"}));
+    NAS_OPTION(std::string, benchmark, "data",
+               "\"data\": the tables shipped in data/ (data/README.md); a directory holding "
+               "the same files; \"none\": no metrics (the official index order is still read "
+               "from data/ on first use of an index)");
+  };
 
-  Nb201Space(const nas::json& options, const nas::PluginContext& ctx)
-      : dataset_(nb201::dataset_info(options.at("dataset").get<std::string>())),
-        dimensions_(nb201::dimensions()) {
-    const std::string benchmark = options.at("benchmark").get<std::string>();
+  Nb201Space(const Options& options, const nas::PluginContext& ctx)
+      : dataset_(nb201::dataset_info(options.dataset)), dimensions_(nb201::dimensions()) {
+    const std::string& benchmark = options.benchmark;
     const std::string shipped = ctx.data_dir.empty() ? nas::default_data_dir() : ctx.data_dir;
     if (benchmark == "none") {
       data_dir_ = shipped;

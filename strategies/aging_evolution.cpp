@@ -29,25 +29,23 @@ namespace {
 
 class AgingEvolution : public Strategy {
  public:
-  static OptionSchema options() {
-    return {
-        int_option("population", 64,
-                   "individuals alive (P); the first P asks build the population, then the oldest dies "
-                   "whenever a child joins")
-            .range(1, 1e9),
-        int_option("sample", 10,
-                   "tournament size (S): members drawn without replacement from the population; the best "
-                   "is the parent; must not exceed population")
-            .range(1, 1e9),
-    };
-  }
+  struct Options : OptionSet<Options> {
+    NAS_OPTION(int, population, 64,
+               "individuals alive (P); the first P asks build the population, then the oldest dies "
+               "whenever a child joins",
+               at_least(1));
+    NAS_OPTION(int, sample, 10,
+               "tournament size (S): members drawn without replacement from the population; the best "
+               "is the parent; must not exceed population",
+               at_least(1));
+  };
 
-  AgingEvolution(const json& options, const PluginContext& ctx)
+  AgingEvolution(const Options& options, const PluginContext& ctx)
       : space_(require_space(ctx, "aging_evolution")),
         mutator_(require_mutator(ctx)),
         rng_(ctx.seed),
-        population_size_(options.at("population").get<int>()),
-        sample_size_(options.at("sample").get<int>()) {
+        population_size_(options.population),
+        sample_size_(options.sample) {
     if (sample_size_ > population_size_)
       throw Error("aging_evolution: sample (" + std::to_string(sample_size_) + ") must not exceed population (" +
                   std::to_string(population_size_) +
@@ -71,8 +69,7 @@ class AgingEvolution : public Strategy {
   }
 
   bool warm_start(const std::vector<Arch>& ranked) override {
-    const std::size_t n = std::min<std::size_t>(ranked.size(), population_size_);
-    warm_.assign(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n));
+    warm_.assign(ranked, population_size_);
     return true;
   }
 
@@ -90,12 +87,9 @@ class AgingEvolution : public Strategy {
   }
 
   Arch initial_member() {
-    while (!warm_.empty()) {
-      Arch arch = std::move(warm_.front());
-      warm_.pop_front();
-      if (!space_.is_valid(arch)) continue;
-      initial_ids_.insert(space_.identity(arch));
-      return arch;
+    if (std::optional<Arch> warm = warm_.next(space_)) {
+      initial_ids_.insert(space_.identity(*warm));
+      return std::move(*warm);
     }
     // Distinct where the space allows it; a space smaller than the
     // population gets repeats.
@@ -127,7 +121,7 @@ class AgingEvolution : public Strategy {
   const int sample_size_;
   int asked_ = 0;
   std::deque<Member> population_;  // oldest first
-  std::deque<Arch> warm_;
+  WarmStartQueue warm_;
   IdentitySet initial_ids_;
 };
 

@@ -32,10 +32,7 @@ namespace {
 
 class LocalSearch : public Strategy {
  public:
-  static OptionSchema options() { return {}; }
-
-  LocalSearch(const json& /*options*/, const PluginContext& ctx)
-      : space_(require_space(ctx, "local_search")), rng_(ctx.seed) {}
+  explicit LocalSearch(const PluginContext& ctx) : space_(require_space(ctx, "local_search")), rng_(ctx.seed) {}
 
   std::optional<Arch> ask() override {
     for (;;) {
@@ -76,7 +73,7 @@ class LocalSearch : public Strategy {
   }
 
   bool warm_start(const std::vector<Arch>& ranked) override {
-    warm_starts_.assign(ranked.begin(), ranked.end());
+    warm_starts_.assign(ranked);
     return true;
   }
 
@@ -87,11 +84,7 @@ class LocalSearch : public Strategy {
   };
 
   std::optional<Arch> next_start() {
-    while (!warm_starts_.empty()) {
-      Arch arch = std::move(warm_starts_.front());
-      warm_starts_.pop_front();
-      if (space_.is_valid(arch)) return arch;
-    }
+    if (std::optional<Arch> warm = warm_starts_.next(space_)) return warm;
     return sample_unseen(space_, rng_, proposed_);
   }
 
@@ -116,7 +109,7 @@ class LocalSearch : public Strategy {
   std::optional<std::string> awaited_;  // identity of the last asked arch, until told
   std::unordered_map<std::string, double> evaluated_;
   IdentitySet proposed_;  // evaluated or asked
-  std::deque<Arch> warm_starts_;
+  WarmStartQueue warm_starts_;
 };
 
 }  // namespace

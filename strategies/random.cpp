@@ -6,8 +6,6 @@
 //
 // Warm start: the ranked archs are proposed first, in proxy order (invalid
 // ones and repeats skipped), then random ones.
-#include <deque>
-
 #include "nas/plugin.h"
 #include "strategy_common.h"
 
@@ -16,17 +14,12 @@ namespace {
 
 class RandomSearch : public Strategy {
  public:
-  static OptionSchema options() { return {}; }
-
-  RandomSearch(const json& /*options*/, const PluginContext& ctx)
-      : space_(require_space(ctx, "random")), rng_(ctx.seed) {}
+  explicit RandomSearch(const PluginContext& ctx) : space_(require_space(ctx, "random")), rng_(ctx.seed) {}
 
   std::optional<Arch> ask() override {
-    while (!warm_.empty()) {
-      Arch arch = std::move(warm_.front());
-      warm_.pop_front();
-      if (space_.is_valid(arch) && seen_.insert(space_.identity(arch)).second) return arch;
-    }
+    std::optional<Arch> warm =
+        warm_.next(space_, [&](const Arch& arch) { return seen_.insert(space_.identity(arch)).second; });
+    if (warm) return warm;
     std::optional<Arch> arch = sample_unseen(space_, rng_, seen_);
     if (arch) seen_.insert(space_.identity(*arch));
     return arch;
@@ -35,7 +28,7 @@ class RandomSearch : public Strategy {
   void tell(const Arch& /*arch*/, double /*value*/) override {}
 
   bool warm_start(const std::vector<Arch>& ranked) override {
-    warm_.assign(ranked.begin(), ranked.end());
+    warm_.assign(ranked);
     return true;
   }
 
@@ -43,7 +36,7 @@ class RandomSearch : public Strategy {
   const SearchSpace& space_;
   Rng rng_;
   IdentitySet seen_;
-  std::deque<Arch> warm_;
+  WarmStartQueue warm_;
 };
 
 }  // namespace

@@ -1,13 +1,17 @@
 // Helpers every strategy plugin shares: how objective values compare (higher
-// is better, NaN = failed = worst) and drawing a random arch not seen yet.
+// is better, NaN = failed = worst), drawing a random arch not seen yet, and
+// the queue of warm-start archs.
 // Header-only: each strategy is its own plugin library.
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <deque>
+#include <limits>
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "nas/arch.h"
 #include "nas/errors.h"
@@ -46,5 +50,37 @@ inline std::optional<Arch> sample_unseen(const SearchSpace& space, Rng& rng, con
   }
   return std::nullopt;
 }
+
+/// The ranked archs a strategy's warm_start() was given, proposed first and
+/// in order.
+class WarmStartQueue {
+ public:
+  /// Replaces the queue by the first `limit` ranked archs.
+  void assign(const std::vector<Arch>& ranked, std::size_t limit = std::numeric_limits<std::size_t>::max()) {
+    const std::size_t n = std::min(ranked.size(), limit);
+    queue_.assign(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+
+  /// Takes queued archs off the front until one is valid in `space` and
+  /// `accept(arch)` is true (accept is asked about valid archs only), and
+  /// returns it; nullopt once the queue is empty.
+  template <class Accept>
+  std::optional<Arch> next(const SearchSpace& space, Accept accept) {
+    while (!queue_.empty()) {
+      Arch arch = std::move(queue_.front());
+      queue_.pop_front();
+      if (space.is_valid(arch) && accept(arch)) return arch;
+    }
+    return std::nullopt;
+  }
+
+  /// The next queued arch that is valid in `space`.
+  std::optional<Arch> next(const SearchSpace& space) {
+    return next(space, [](const Arch&) { return true; });
+  }
+
+ private:
+  std::deque<Arch> queue_;
+};
 
 }  // namespace nas::strategies

@@ -48,7 +48,6 @@
 // Cost: each TPE ask fits once, O(n * dimensions) over the n trials
 // (per-choice weight sums, no per-observation kernels); redraws reuse it.
 #include <algorithm>
-#include <deque>
 #include <numeric>
 
 #include "nas/plugin.h"
@@ -65,33 +64,29 @@ constexpr int kMaxRedraws = 10;
 
 class Tpe : public Strategy {
  public:
-  static OptionSchema options() {
-    return {
-        int_option("n_startup_trials", 10, "random trials (or warm-start archs) before TPE proper (Optuna: 10)")
-            .range(0, 1e9),
-        int_option("n_ei_candidates", 24,
-                   "choices drawn from l(x) per dimension; the one maximizing l(x)/g(x) is kept (Optuna: 24)")
-            .range(1, 1e6),
-        double_option("prior_weight", 1.0,
-                      "weight (> 0) of the uniform prior in both Parzen estimators, and the softening of each "
-                      "observation's one-hot kernel (Optuna: 1.0)")
-            .range(0, 1e9),
-        bool_option("dedupe", true,
-                    "every ask is a new arch: a repeated proposal is redrawn, then replaced by the best-scored "
-                    "unseen neighbour; false: repeats are asked, as Optuna does"),
-    };
-  }
+  struct Options : OptionSet<Options> {
+    NAS_OPTION(int, n_startup_trials, 10, "random trials (or warm-start archs) before TPE proper (Optuna: 10)",
+               at_least(0));
+    NAS_OPTION(int, n_ei_candidates, 24,
+               "choices drawn from l(x) per dimension; the one maximizing l(x)/g(x) is kept (Optuna: 24)",
+               between(1, 1e6));
+    // > 0 keeps every choice possible.
+    NAS_OPTION(double, prior_weight, 1.0,
+               "weight (> 0) of the uniform prior in both Parzen estimators, and the softening of each "
+               "observation's one-hot kernel (Optuna: 1.0)",
+               greater_than(0));
+    NAS_OPTION(bool, dedupe, true,
+               "every ask is a new arch: a repeated proposal is redrawn, then replaced by the best-scored "
+               "unseen neighbour; false: repeats are asked, as Optuna does");
+  };
 
-  Tpe(const json& options, const PluginContext& ctx)
+  Tpe(const Options& options, const PluginContext& ctx)
       : space_(require_space(ctx, "tpe")),
         rng_(ctx.seed),
-        n_startup_trials_(options.at("n_startup_trials").get<int>()),
-        n_ei_candidates_(options.at("n_ei_candidates").get<int>()),
-        prior_weight_(options.at("prior_weight").get<double>()),
-        dedupe_(options.at("dedupe").get<bool>()) {
-    if (!(prior_weight_ > 0))
-      throw Error("tpe: prior_weight must be > 0 (it keeps every choice possible), got " +
-                  std::to_string(prior_weight_));
+        n_startup_trials_(options.n_startup_trials),
+        n_ei_candidates_(options.n_ei_candidates),
+        prior_weight_(options.prior_weight),
+        dedupe_(options.dedupe) {
     for (const Dimension& d : space_.dimensions()) n_choices_.push_back(static_cast<int>(d.choices.size()));
   }
 
@@ -110,8 +105,7 @@ class Tpe : public Strategy {
   }
 
   bool warm_start(const std::vector<Arch>& ranked) override {
-    const std::size_t n = std::min<std::size_t>(ranked.size(), n_startup_trials_);
-    warm_.assign(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n));
+    warm_.assign(ranked, n_startup_trials_);
     return true;
   }
 
@@ -134,11 +128,7 @@ class Tpe : public Strategy {
   bool is_new(const Arch& arch) const { return !dedupe_ || !asked_ids_.count(space_.identity(arch)); }
 
   std::optional<Arch> propose() {
-    while (!warm_.empty()) {
-      Arch arch = std::move(warm_.front());
-      warm_.pop_front();
-      if (space_.is_valid(arch) && is_new(arch)) return arch;
-    }
+    if (std::optional<Arch> warm = warm_.next(space_, [&](const Arch& arch) { return is_new(arch); })) return warm;
     if (n_trials() < n_startup_trials_)
       return dedupe_ ? sample_unseen(space_, rng_, asked_ids_) : space_.sample(rng_);
     const std::vector<char> is_good = split_good();
@@ -221,7 +211,7 @@ class Tpe : public Strategy {
   std::vector<double> trial_values_;
 
   IdentitySet asked_ids_;  // asked or told
-  std::deque<Arch> warm_;
+  WarmStartQueue warm_;
 };
 
 }  // namespace

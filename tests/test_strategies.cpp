@@ -311,7 +311,7 @@ TEST(Tpe, BeatsRandomOnASeparableObjective) {
 TEST(Tpe, InvalidOptionsAreRefused) {
   ToySpace space(6, 5);
   RecordingMutator m(space);
-  EXPECT_THROW(make("tpe", space, m, 0, {{"prior_weight", 0.0}}), nas::Error);
+  EXPECT_THROW(make("tpe", space, m, 0, {{"prior_weight", 0.0}}), nas::PipelineError);  // "must be > 0.0"
   EXPECT_THROW(make("tpe", space, m, 0, {{"n_ei_candidates", 0}}), nas::PipelineError);
 }
 

@@ -52,13 +52,32 @@ static std::string type_name_of(const json& v) {
   return "null";
 }
 
+// NaN is in no bounds.
+static bool in_bounds(const OptionSpec& spec, double x) {
+  return (spec.min_exclusive ? x > spec.min : x >= spec.min) && (spec.max_exclusive ? x < spec.max : x <= spec.max);
+}
+
+// The bounds as a rule: "must be in [1, 10]", "must be >= 1", "must be > 0.0",
+// "must be in (0.0, 1.0]". At least one bound is finite.
+template <class Format>
+static std::string rule(const OptionSpec& spec, Format format) {
+  const bool has_min = std::isfinite(spec.min), has_max = std::isfinite(spec.max);
+  if (has_min && has_max)
+    return std::string("must be in ") + (spec.min_exclusive ? "(" : "[") + format(spec.min) + ", " +
+           format(spec.max) + (spec.max_exclusive ? ")" : "]");
+  if (has_min) return std::string("must be ") + (spec.min_exclusive ? "> " : ">= ") + format(spec.min);
+  return std::string("must be ") + (spec.max_exclusive ? "< " : "<= ") + format(spec.max);
+}
+
 static json check_value(const OptionSpec& spec, const json& v, const std::string& path) {
   auto fail = [&](const std::string& why) { throw PipelineError(path, why); };
   switch (spec.type) {
     case OptionType::Int: {
-      auto bound = [](double b) { return std::isfinite(b) ? std::to_string(static_cast<long long>(b)) : json(b).dump(); };
       const auto out_of_range = [&] {
-        fail("must be in [" + bound(spec.min) + ", " + bound(spec.max) + "], got " + v.dump());
+        const bool bounded = std::isfinite(spec.min) || std::isfinite(spec.max);
+        fail((bounded ? rule(spec, [](double b) { return std::to_string(static_cast<long long>(b)); })
+                      : std::string("must be a 64-bit integer")) +
+             ", got " + v.dump());
       };
       long long x = 0;
       if (v.is_number_float()) {
@@ -78,14 +97,13 @@ static json check_value(const OptionSpec& spec, const json& v, const std::string
       } else {
         fail("expected an integer, got " + type_name_of(v));
       }
-      if (x < spec.min || x > spec.max) out_of_range();
+      if (!in_bounds(spec, static_cast<double>(x))) out_of_range();
       return x;
     }
     case OptionType::Double: {
       if (!v.is_number()) fail("expected a number, got " + type_name_of(v));
       const double x = v.get<double>();
-      if (!(x >= spec.min && x <= spec.max))
-        fail("must be in [" + json(spec.min).dump() + ", " + json(spec.max).dump() + "], got " + v.dump());
+      if (!in_bounds(spec, x)) fail(rule(spec, [](double b) { return json(b).dump(); }) + ", got " + v.dump());
       return x;
     }
     case OptionType::Bool:
@@ -140,5 +158,11 @@ json resolve_options(const OptionSchema& schema, const json& given, const std::s
   }
   return out;
 }
+
+namespace detail {
+void throw_does_not_fit(const std::string& path, const json& value, int bits) {
+  throw PipelineError(path, "must fit in a " + std::to_string(bits) + "-bit integer, got " + value.dump());
+}
+}  // namespace detail
 
 }  // namespace nas

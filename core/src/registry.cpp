@@ -231,6 +231,8 @@ json describe_plugins(const Registry& registry) {
       json j = {{"name", o.name}, {"type", to_string(o.type)}, {"default", o.default_value}, {"doc", o.doc}};
       if (std::isfinite(o.min)) j["min"] = o.min;
       if (std::isfinite(o.max)) j["max"] = o.max;
+      if (o.min_exclusive) j["min_exclusive"] = true;  // x > min
+      if (o.max_exclusive) j["max_exclusive"] = true;  // x < max
       if (!o.one_of.empty()) j["choices"] = o.one_of;
       opts.push_back(j);
     }

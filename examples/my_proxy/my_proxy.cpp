@@ -10,13 +10,14 @@ namespace {
 
 class WeightL1 : public nas::Proxy {
  public:
-  WeightL1(const nas::json& options, const nas::PluginContext&) : per_weight_(options.at("per_weight")) {}
+  struct Options : nas::OptionSet<Options> {
+    NAS_OPTION(bool, per_weight, false, "divide by the number of weights");
+  };
 
-  static nas::OptionSchema options() {
-    return {nas::bool_option("per_weight", false, "divide by the number of weights")};
-  }
+  WeightL1(const Options& options, const nas::PluginContext&) : per_weight_(options.per_weight) {}
 
-  // No pass at all: the weights are read as they are.
+  // No pass at all: the weights are read as they are (gradients would be
+  // e.g. nas::kWeightGrads | nas::kLabels).
   nas::ProbeSet needs() const override { return nas::kNoProbe; }
 
   double score(nas::Probes& probes) override {

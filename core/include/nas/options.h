@@ -2,11 +2,26 @@
 // name, type, default and doc. The core fills defaults from this schema,
 // rejects unknown keys by JSON path with a did-you-mean, checks types and
 // ranges, and prints it for `nasrun --list`.
+//
+// A plugin declares its options once, typed, as LibTorch's TORCH_ARG structs:
+//
+//   struct Options : nas::OptionSet<Options> {
+//     NAS_OPTION(int, population, 64, "individuals alive", nas::at_least(1));
+//     NAS_OPTION(double, prior_weight, 1.0, "prior weight", nas::greater_than(0));
+//     NAS_OPTION(std::string, expr, nas::required, "the expression");
+//   };
+//
+// Options::schema() is the OptionSchema (declaration order), Options::from(json)
+// the checked, typed values (opts.population is an int), and
+// Options().set_population(5) a chained setter for tests.
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <limits>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace nas {
@@ -14,6 +29,48 @@ namespace nas {
 using json = nlohmann::json;
 
 enum class OptionType { Int, Double, Bool, String, Json };
+
+/// The values an option accepts: numeric bounds (Int/Double), each inclusive
+/// unless marked exclusive, or a list of strings (String). The default
+/// accepts anything of the option's type.
+struct OptionBounds {
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool min_exclusive = false;
+  bool max_exclusive = false;
+  std::vector<std::string> one_of;
+};
+
+/// x >= lo
+inline OptionBounds at_least(double lo) {
+  OptionBounds b;
+  b.min = lo;
+  return b;
+}
+/// x <= hi
+inline OptionBounds at_most(double hi) {
+  OptionBounds b;
+  b.max = hi;
+  return b;
+}
+/// lo <= x <= hi
+inline OptionBounds between(double lo, double hi) {
+  OptionBounds b = at_least(lo);
+  b.max = hi;
+  return b;
+}
+/// x > lo
+inline OptionBounds greater_than(double lo) {
+  OptionBounds b = at_least(lo);
+  b.min_exclusive = true;
+  return b;
+}
+/// One of these strings.
+inline OptionBounds one_of(std::vector<std::string> choices) {
+  OptionBounds b;
+  b.one_of = std::move(choices);
+  return b;
+}
 
 struct OptionSpec {
   std::string name;
@@ -23,9 +80,19 @@ struct OptionSpec {
   double min = -std::numeric_limits<double>::infinity();  // Int/Double only
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> one_of;  // String only; empty = any
+  bool min_exclusive = false;       // x > min rather than x >= min
+  bool max_exclusive = false;       // x < max rather than x <= max
 
   OptionSpec& range(double lo, double hi) { min = lo; max = hi; return *this; }
   OptionSpec& choices(std::vector<std::string> c) { one_of = std::move(c); return *this; }
+  OptionSpec& bounds(OptionBounds b) {
+    min = b.min;
+    max = b.max;
+    min_exclusive = b.min_exclusive;
+    max_exclusive = b.max_exclusive;
+    one_of = std::move(b.one_of);
+    return *this;
+  }
 };
 
 using OptionSchema = std::vector<OptionSpec>;
@@ -57,4 +124,116 @@ json resolve_options(const OptionSchema& schema, const json& given, const std::s
 /// The closest candidate by edit distance, or "" when nothing is close.
 std::string did_you_mean(const std::string& key, const std::vector<std::string>& candidates);
 
+/// The default of an option that must be given (NAS_OPTION's default).
+struct RequiredOption {};
+inline constexpr RequiredOption required{};
+
+namespace detail {
+
+template <class T>
+constexpr OptionType option_type_of() {
+  if constexpr (std::is_same_v<T, bool>) return OptionType::Bool;
+  else if constexpr (std::is_integral_v<T>) return OptionType::Int;
+  else if constexpr (std::is_floating_point_v<T>) return OptionType::Double;
+  else if constexpr (std::is_same_v<T, std::string>) return OptionType::String;
+  else {
+    static_assert(std::is_same_v<T, json>, "an option is an integer, a floating point, bool, std::string or nas::json");
+    return OptionType::Json;
+  }
+}
+
+/// The field's initial value: the default, or T{} for a required option.
+template <class T, class D>
+T initial_value(const D& def) {
+  if constexpr (std::is_same_v<D, RequiredOption>) return T{};
+  else return T(def);
+}
+
+template <class T, class D>
+OptionSpec option_spec(std::string name, const D& def, std::string doc, OptionBounds bounds = {}) {
+  json default_value;  // null = required
+  if constexpr (!std::is_same_v<D, RequiredOption>) default_value = T(def);
+  return OptionSpec{std::move(name), option_type_of<T>(), std::move(default_value), std::move(doc)}.bounds(
+      std::move(bounds));
+}
+
+/// `value` (checked against its spec) as a T; throws PipelineError at `path`
+/// for an integer that does not fit in T.
+[[noreturn]] void throw_does_not_fit(const std::string& path, const json& value, int bits);
+template <class T>
+T option_value(const json& value, const std::string& path) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    const long long x = value.get<long long>();
+    if (static_cast<long long>(static_cast<T>(x)) != x || (x < 0) != (static_cast<T>(x) < 0))
+      throw_does_not_fit(path, value, static_cast<int>(8 * sizeof(T)));
+    return static_cast<T>(x);
+  } else {
+    return value.get<T>();
+  }
+}
+
+}  // namespace detail
+
+/// Base of a typed options struct (CRTP): its NAS_OPTION fields make its
+/// schema and are filled by from(). See the top of this file.
+template <class Derived>
+class OptionSet {
+ public:
+  /// The options in declaration order, as a plugin's options() returns them.
+  static OptionSchema schema() {
+    OptionSchema out;
+    for (const auto& f : fields()) out.push_back(f.spec);
+    return out;
+  }
+
+  /// `given` resolved against schema() (defaults filled; unknown keys, wrong
+  /// types and values out of bounds are PipelineErrors at `path` + "/" +
+  /// key) as typed values. Resolved options pass through unchanged.
+  static Derived from(const json& given, const std::string& path = "") {
+    const json resolved = resolve_options(schema(), given, path);
+    Derived out;
+    for (const auto& f : fields()) f.read(out, resolved.at(f.spec.name), path + "/" + f.spec.name);
+    return out;
+  }
+
+ protected:
+  using OptionSetSelf = Derived;
+
+  /// One per NAS_OPTION field: adds it to fields() during static
+  /// initialisation, in declaration order.
+  template <class T>
+  struct Registrar {
+    Registrar(T Derived::*member, OptionSpec spec) {
+      fields().push_back({std::move(spec), [member](Derived& d, const json& v, const std::string& path) {
+                            d.*member = detail::option_value<T>(v, path);
+                          }});
+    }
+  };
+
+ private:
+  struct Field {
+    OptionSpec spec;
+    std::function<void(Derived&, const json&, const std::string&)> read;
+  };
+  static std::vector<Field>& fields() {
+    static std::vector<Field> f;
+    return f;
+  }
+};
+
 }  // namespace nas
+
+#define NAS_OPTION_FIRST_(first, ...) first
+
+/// NAS_OPTION(type, name, default, doc[, bounds]) inside an OptionSet: the
+/// field `type name` (= default; nas::required for an option without one),
+/// its chained setter set_name(value), and its OptionSpec.
+#define NAS_OPTION(type, name, ...)                                                                    \
+  type name = ::nas::detail::initial_value<type>(NAS_OPTION_FIRST_(__VA_ARGS__, ~));                  \
+  OptionSetSelf& set_##name(type value) {                                                              \
+    name = std::move(value);                                                                           \
+    return static_cast<OptionSetSelf&>(*this);                                                         \
+  }                                                                                                    \
+  static inline const Registrar<type> name##_option_registrar_ {                                       \
+    &OptionSetSelf::name, ::nas::detail::option_spec<type>(#name, __VA_ARGS__)                         \
+  }

@@ -5,9 +5,15 @@
 //
 //   NAS_PLUGIN(proxy, "synflow", Synflow, "1.0", "sum |W * dR/dW| ...")
 //
-// where Synflow has `static nas::OptionSchema options()` and a constructor
-// `Synflow(const nas::json& options, const nas::PluginContext& context)`
-// receiving its options with every default filled in.
+// where Synflow declares its options and is constructed in one of these
+// ways (the first that applies, for options() and construction alike):
+//   - a nested `struct Options : nas::OptionSet<Options>` (options.h) and a
+//     constructor `Synflow(const Options&, const nas::PluginContext&)`;
+//   - `static nas::OptionSchema options()` and a constructor
+//     `Synflow(const nas::json& options, const nas::PluginContext&)`
+//     receiving its options with every default filled in;
+//   - no options at all: a constructor `Synflow(const nas::PluginContext&)`
+//     or a default constructor.
 //
 // ABI rule (as LLVM's pass plugins): kNasPluginAbiVersion changes only when
 // PluginInfo's layout or an interface's vtable changes. New fields go at the
@@ -15,6 +21,7 @@
 #pragma once
 #include <boost/dll/alias.hpp>
 #include <cstdint>
+#include <type_traits>
 
 #include "nas/options.h"
 #include "nas/proxy.h"
@@ -62,14 +69,53 @@ struct PluginInfo {
 
 using PluginEntry = const PluginInfo*();
 
+namespace detail {
+
+template <class C, class = void>
+struct has_options_function : std::false_type {};
+template <class C>
+struct has_options_function<C, std::void_t<decltype(C::options())>> : std::true_type {};
+
+template <class C, class = void>
+struct has_option_set : std::false_type {};
+template <class C>
+struct has_option_set<C, std::void_t<typename C::Options>> : std::true_type {};
+
+/// NAS_PLUGIN's options(): C::Options::schema(), else C::options(), else none.
+template <class C>
+OptionSchema plugin_options() {
+  if constexpr (has_option_set<C>::value) return C::Options::schema();
+  else if constexpr (has_options_function<C>::value) return C::options();
+  else return {};
+}
+
+/// NAS_PLUGIN's factory: C(C::Options, context), C(options, context),
+/// C(context) or C(), the first that exists.
+template <class Interface, class C>
+Interface* plugin_create(const json& options, const PluginContext& context) {
+  if constexpr (has_option_set<C>::value) {
+    return new C(C::Options::from(options), context);
+  } else if constexpr (std::is_constructible_v<C, const json&, const PluginContext&>) {
+    return new C(options, context);
+  } else if constexpr (std::is_constructible_v<C, const PluginContext&>) {
+    return new C(context);
+  } else {
+    static_assert(std::is_default_constructible_v<C>,
+                  "a plugin class is constructed from (const json&, const PluginContext&), "
+                  "(const Options&, const PluginContext&), (const PluginContext&) or ()");
+    return new C();
+  }
+}
+
+}  // namespace detail
 }  // namespace nas
 
 #define NAS_PLUGIN(kind, name_, Class, version_, summary_)                                     \
   namespace {                                                                                  \
   void* nas_plugin_create_(const ::nas::json& o, const ::nas::PluginContext& c) {              \
-    return static_cast<::nas::plugin_kind::kind*>(new Class(o, c));                            \
+    return ::nas::detail::plugin_create<::nas::plugin_kind::kind, Class>(o, c);                \
   }                                                                                            \
-  ::nas::OptionSchema nas_plugin_options_() { return Class::options(); }                      \
+  ::nas::OptionSchema nas_plugin_options_() { return ::nas::detail::plugin_options<Class>(); } \
   }                                                                                            \
   extern "C" const ::nas::PluginInfo* nas_plugin_info_impl() {                                 \
     static const ::nas::PluginInfo info{::nas::kNasPluginAbiVersion,                           \
