@@ -101,6 +101,46 @@ TEST(Mpi, ScoreAndCorrelateOnThreeRanksEqualOneProcess) {
   }
 }
 
+json without(json j, const std::vector<std::string>& keys) {
+  if (j.is_object()) {
+    for (const auto& k : keys) j.erase(k);
+    for (auto& v : j) v = without(v, keys);
+  } else if (j.is_array()) {
+    for (auto& v : j) v = without(v, keys);
+  }
+  return j;
+}
+
+std::string text_of(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A compare of 3 strategies x 4 repeats: each (strategy, repeat) is a unit.
+TEST(Mpi, CompareOnThreeRanksEqualsOneProcess) {
+  if (!mpi_available()) GTEST_SKIP() << "mpirun or libnasmpi not installed";
+  const fs::path d = temp_dir("compare");
+  json p = {{"run", "compare"}, {"seed", 3}, {"space", {{"name", "nb201"}}}, {"budget", {{"queries", 40}}},
+            {"repeats", 4}, {"threads", 1},
+            {"strategies", {{{"name", "random"}}, {{"name", "aging_evolution"}, {"options", {{"population", 10}, {"sample", 3}}}},
+                            {{"name", "tpe"}}}}};
+  p["output"] = "one";
+  write_json(d / "one.json", p);
+  p["output"] = "many";
+  write_json(d / "many.json", p);
+  int code = 0;
+  std::string out = run(nasrun() + "one.json", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  out = run(mpirun(3) + nasrun() + "many.json", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_EQ(lines_without_times(d / "many/evaluations.jsonl"), lines_without_times(d / "one/evaluations.jsonl"));
+  EXPECT_EQ(text_of(d / "many/curves.csv"), text_of(d / "one/curves.csv"));
+  std::ifstream a(d / "one/summary.json"), b(d / "many/summary.json");
+  EXPECT_EQ(without(json::parse(b), {"wall_seconds"}), without(json::parse(a), {"wall_seconds"}));
+}
+
 // A resume may use another number of ranks: half a run on one process,
 // the rest on two, ends as the uninterrupted run.
 TEST(Mpi, AResumeMayUseAnotherNumberOfRanks) {

@@ -4,7 +4,9 @@
 #include <iosfwd>
 
 #include "nas/options.h"
+#include "nas/plugin.h"
 #include "nas/run_kind.h"
+#include "nas/runs.h"
 
 namespace nas::search_run {
 
@@ -13,5 +15,9 @@ OptionSchema keys(bool compare);
 void resolve(const json& raw, json& out, const Registry& registry, bool compare);
 json run(const json& resolved, const RunContext& context);
 void report(const json& summary, std::ostream& out);
+
+/// The run kind; its two plugin files name it.
+template <bool Compare>
+using Kind = FlaggedRunKind<resolve, keys, run, report, Compare>;
 
 }  // namespace nas::search_run

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "nas/errors.h"
+#include "nas/executor.h"
 #include "nas/interrupt.h"
 #include "nas/plot.h"
 #include "nas/progress.h"
@@ -138,6 +139,23 @@ struct CurvePoint {
 struct UnitResult {
   json summary;
   std::vector<CurvePoint> curve;
+  std::vector<json> lines;  // evaluations not yet in the log, when they are not appended as they happen
+
+  std::string to_text() const {
+    json points = json::array();
+    for (const auto& p : curve)
+      points.push_back({finite_or_string(p.best_objective), finite_or_string(p.best_test_acc), p.sim_time});
+    return json{{"summary", summary}, {"curve", points}, {"lines", lines}}.dump();
+  }
+  static UnitResult from_text(const std::string& text) {
+    const json j = json::parse(text);
+    UnitResult u;
+    u.summary = j.at("summary");
+    for (const auto& p : j.at("curve"))
+      u.curve.push_back({number_from_json(p[0]), number_from_json(p[1]), p[2].get<double>()});
+    u.lines = j.at("lines").get<std::vector<json>>();
+    return u;
+  }
 };
 
 struct StrategyEntry {
@@ -169,7 +187,15 @@ class SearchRunner {
   }
   std::string objective_description() const { return objective_->describe(); }
 
-  UnitResult run_unit(const StrategyEntry& entry, int repeat, bool labelled);
+  /// One (entry, repeat): evaluations are appended to the log as they
+  /// happen when `stream`, else returned in the result for the writer to
+  /// append (another process computed them, or several units are in flight).
+  UnitResult run_unit(const StrategyEntry& entry, int repeat, bool labelled, bool stream);
+
+  /// Whether the log already holds this evaluation (a resumed run).
+  bool logged(const json& line) const {
+    return logged_.count({line.value("label", ""), line.at("repeat").get<int>(), line.at("index").get<int64_t>()}) > 0;
+  }
 
   /// What an entry says that only built objects can check (a published-score
   /// file, a strategy that never mutates or takes no warm start), checked for
@@ -210,7 +236,7 @@ class SearchRunner {
   std::map<std::tuple<std::string, int, int64_t>, json> logged_;
 };
 
-UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool labelled) {
+UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool labelled, bool stream) {
   const uint64_t repeat_seed = resolved_.at("seed").get<uint64_t>() + static_cast<uint64_t>(repeat);
   const json& budget = resolved_.at("budget");
   const int64_t max_queries = budget.at("queries");
@@ -307,7 +333,8 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
       for (const auto& [k, v] : e.fields) line[k] = finite_or_string(v);
       line["cost"] = e.cost;
       line["seconds"] = seconds;
-      ctx_.dir->append_line("evaluations.jsonl", line);
+      if (stream) ctx_.dir->append_line("evaluations.jsonl", line);
+      else result.lines.push_back(line);
     }
     const double value = number_from_json(line.at("objective"));
     seen[id] = value;
@@ -331,10 +358,6 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   unit["repeated_proposals"] = free_repeats;
   if (stalled) unit["stalled"] = true;
   result.summary = unit;
-  if (ctx_.verbosity != Verbosity::Quiet)
-    std::cerr << (labelled ? entry.label + " " : "") << "repeat " << repeat + 1 << "/"
-              << resolved_.at("repeats").get<int>() << ": " << queries << " queries, best objective "
-              << objective_text(best) << " (test_acc " << fixed(finite_or_string(best_test), 2) << ")\n";
   return result;
 }
 
@@ -420,22 +443,37 @@ json run(const json& resolved, const RunContext& ctx) {
 
   std::vector<std::vector<std::vector<CurvePoint>>> curves(entries.size());
   for (const auto& entry : entries) runner.prepare(entry);
-  std::vector<json> per_entry;
+  // One (entry, repeat) is one work unit, computed on any process; the
+  // writer appends its evaluations and curve in unit order.
+  Executor& executor = executor_of(ctx);
+  const bool stream = executor.processes() == 1;
+  std::vector<std::size_t> all_units;
+  for (std::size_t u = 0; u < entries.size() * static_cast<std::size_t>(repeats); ++u) all_units.push_back(u);
+  const auto compute = [&](std::size_t u) {
+    return runner.run_unit(entries[u / repeats], static_cast<int>(u % repeats), compare, stream).to_text();
+  };
+  std::vector<json> per_entry(entries.size(), json::array());
   std::ostringstream csv;
   csv << "label,seed,query,best_objective,best_test_acc,simulated_seconds\n";
-  for (std::size_t s = 0; s < entries.size(); ++s) {
-    json units = json::array();
-    for (int r = 0; r < repeats && !stop_requested(); ++r) {
-      UnitResult u = runner.run_unit(entries[s], r, compare);
-      for (std::size_t i = 0; i < u.curve.size(); ++i)
-        csv << entries[s].label << "," << u.summary.at("seed") << "," << i + 1 << ","
-            << format_double(u.curve[i].best_objective) << "," << format_double(u.curve[i].best_test_acc) << ","
-            << format_double(u.curve[i].sim_time) << "\n";
-      units.push_back(u.summary);
-      curves[s].push_back(std::move(u.curve));
-    }
-    per_entry.push_back(units);
-  }
+  const auto accept = [&](std::size_t u, const std::string& text) {
+    UnitResult result = UnitResult::from_text(text);
+    const std::size_t s = u / repeats;
+    for (const auto& line : result.lines)
+      if (!runner.logged(line)) ctx.dir->append_line("evaluations.jsonl", line);
+    for (std::size_t i = 0; i < result.curve.size(); ++i)
+      csv << entries[s].label << "," << result.summary.at("seed") << "," << i + 1 << ","
+          << format_double(result.curve[i].best_objective) << "," << format_double(result.curve[i].best_test_acc)
+          << "," << format_double(result.curve[i].sim_time) << "\n";
+    const json& unit = result.summary;
+    if (ctx.verbosity != Verbosity::Quiet)
+      std::cerr << (compare ? entries[s].label + " " : "") << "repeat " << unit.at("repeat").get<int>() + 1 << "/"
+                << repeats << ": " << unit.at("queries") << " queries, best objective "
+                << runner.objective_text(number_from_json(unit.at("best_objective"))) << " (test_acc "
+                << fixed(unit.at("best_test_acc"), 2) << ")\n";
+    per_entry[s].push_back(unit);
+    curves[s].push_back(std::move(result.curve));
+  };
+  executor.map(all_units, compute, accept);
   ctx.dir->write_text("curves.csv", csv.str());
 
   auto finals = [](const json& units, const char* key) {

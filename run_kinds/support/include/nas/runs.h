@@ -15,6 +15,7 @@ namespace nas {
 
 class Registry;
 class SearchSpace;
+struct PluginContext;
 
 /// The space plugin of resolved["space"] ({"name", <options>}), built with
 /// the pipeline seed.
@@ -78,6 +79,17 @@ class FunctionRunKind : public RunKind {
   RunFn run_;
   ReportFn report_;
   bool distributes_;
+};
+
+/// Two run kinds that share their functions and differ by one flag (search
+/// and compare, score and correlate): each plugin file names one.
+template <void (*Resolve)(const json&, json&, const Registry&, bool), OptionSchema (*Keys)(bool),
+          FunctionRunKind::RunFn Run, FunctionRunKind::ReportFn Report, bool Flag>
+struct FlaggedRunKind : FunctionRunKind {
+  FlaggedRunKind(const json&, const PluginContext&)
+      : FunctionRunKind([](const json& raw, json& out, const Registry& registry) { Resolve(raw, out, registry, Flag); },
+                        Run, Report, /*distributes=*/true) {}
+  static OptionSchema options() { return Keys(Flag); }
 };
 
 /// The executor of a run: the context's, or one in this process.
