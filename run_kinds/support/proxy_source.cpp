@@ -8,6 +8,7 @@
 #include "nas/csv.h"
 #include "nas/errors.h"
 #include "nas/meta_model.h"
+#include "nas/published_scores.h"
 #include "nas/registry.h"
 #include "nas/scorer.h"
 
@@ -50,44 +51,28 @@ class ComputedSource : public ProxySource {
   Evaluator evaluator_;
 };
 
-// The published NAS-Bench-Suite-Zero scores: -1e8 marks an invalid score
-// there (NaN or inf in their run) and becomes NaN here; archs the file does
-// not hold (the 6,180 NB201 cells with unreachable operations) are NaN.
+// One proxy's published NAS-Bench-Suite-Zero scores (nas/published_scores.h).
 class NbszSource : public ProxySource {
  public:
-  NbszSource(const std::string& proxy, const SearchSpace& space, const std::string& dataset, const std::string& path)
-      : proxy_(proxy), space_(space) {
-    const std::string file = resolve_data_path(dataset == "cifar10" ? "nbsz_nb201_cifar10_zc_proxies.csv"
-                                                                    : "nbsz_nb201_imagenet16_zc_proxies.csv");
-    if (dataset != "cifar10" && dataset != "imagenet16")
-      throw PipelineError(path + "/source", "no published NAS-Bench-Suite-Zero scores are shipped for " + dataset +
-                                                " (cifar10 and imagenet16 only); use \"compute\"");
-    const CsvTable t = read_csv(file);
-    std::size_t col;
-    try {
-      col = t.column(proxy);
-    } catch (const Error&) {
-      throw PipelineError(path + "/proxy", "NAS-Bench-Suite-Zero publishes no '" + proxy + "' scores (" + file + ")");
-    }
-    const std::size_t net = t.column("net");
-    for (const auto& row : t.rows) {
-      const double v = parse_double(row[col], file);
-      scores_[space.identity(space.parse(row[net]))] = v <= -1e8 ? std::numeric_limits<double>::quiet_NaN() : v;
-    }
-    file_ = file;
-  }
+  NbszSource(const std::string& proxy, const SearchSpace& space, const json& space_block, const std::string& path)
+      : proxy_(proxy),
+        space_(space),
+        scores_(read_published_scores(space, space_block, {proxy}, path + "/source",
+                                      [&](std::size_t) { return path + "/proxy"; })) {}
 
   double score(const Arch& arch) override {
-    auto it = scores_.find(space_.identity(arch));
-    return it == scores_.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+    auto it = scores_.by_identity.find(space_.identity(arch));
+    return it == scores_.by_identity.end() ? std::numeric_limits<double>::quiet_NaN() : it->second[0];
   }
 
-  std::string describe() const override { return proxy_ + " (published NAS-Bench-Suite-Zero scores, " + file_ + ")"; }
+  std::string describe() const override {
+    return proxy_ + " (published NAS-Bench-Suite-Zero scores, " + scores_.file + ")";
+  }
 
  private:
-  std::string proxy_, file_;
+  std::string proxy_;
   const SearchSpace& space_;
-  std::unordered_map<std::string, double> scores_;
+  PublishedScores scores_;
 };
 
 }  // namespace
@@ -136,9 +121,8 @@ json resolve_proxy_ref(const json& block, const Registry& registry, const Option
 std::shared_ptr<ProxySource> make_proxy_source(const json& ref, const json& pipeline, const SearchSpace& space,
                                                const Registry& registry, const std::string& path) {
   const std::string name = ref.at("proxy").at("name");
-  const std::string dataset = pipeline.at("space").value("dataset", "cifar10");
   if (name == "meta") return make_meta_source(ref.at("proxy"), pipeline, space, registry, path);
-  if (ref.at("source") == "nbsz") return std::make_shared<NbszSource>(name, space, dataset, path);
+  if (ref.at("source") == "nbsz") return std::make_shared<NbszSource>(name, space, pipeline.at("space"), path);
   return std::make_shared<ComputedSource>(ref, pipeline, space, registry, path);
 }
 

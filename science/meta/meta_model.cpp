@@ -17,6 +17,7 @@
 #include "nas/data.h"
 #include "nas/errors.h"
 #include "nas/pipeline.h"
+#include "nas/published_scores.h"
 #include "nas/registry.h"
 #include "nas/evaluation.h"
 
@@ -232,42 +233,18 @@ struct FeatureBuilder::State {
 namespace {
 
 // The published NAS-Bench-Suite-Zero table for the model's space and
-// dataset; -1e8 (their NaN/inf marker) becomes missing.
+// dataset (nas/published_scores.h); a missing score is missing.
 void load_published(FeatureBuilder::State& s, const MetaFeatures& f, const std::string& path) {
-  const std::string space_name = f.space.at("name");
-  const std::string dataset = f.space.value("dataset", "cifar10");
-  if (space_name != "nb201" || (dataset != "cifar10" && dataset != "imagenet16"))
-    throw PipelineError(path.substr(0, path.rfind('/')) + "/source",
-                        "published NAS-Bench-Suite-Zero scores are shipped for nb201 cifar10 and imagenet16 only "
-                        "(this is " + space_name + " " + dataset + "); use \"compute\"");
-  const CsvTable t = read_csv(resolve_data_path("nbsz_nb201_" + dataset + "_zc_proxies.csv"));
-  std::vector<std::string> available;
-  for (const auto& h : t.header)
-    if (h != "net" && h != "net_str") available.push_back(h);
-  std::vector<std::size_t> cols;
-  for (std::size_t i = 0; i < f.proxies.size(); ++i) {
-    const std::string name = f.proxies[i].at("name");
-    const auto it = std::find(available.begin(), available.end(), name);
-    if (it == available.end()) {
-      const std::string guess = did_you_mean(name, available);
-      std::string all;
-      for (const auto& a : available) all += (all.empty() ? "" : ", ") + a;
-      throw PipelineError(path + "/" + std::to_string(i),
-                          "NAS-Bench-Suite-Zero publishes no '" + name + "' scores" +
-                              (guess.empty() ? "" : ", did you mean \"" + guess + "\"?") + " (available: " + all + ")");
-    }
-    cols.push_back(t.column(name));
+  std::vector<std::string> names;
+  for (const auto& p : f.proxies) names.push_back(p.at("name"));
+  PublishedScores scores = read_published_scores(*s.space, f.space, names, path.substr(0, path.rfind('/')) + "/source",
+                                                 [&](std::size_t i) { return path + "/" + std::to_string(i); });
+  for (auto& [id, values] : scores.by_identity) {
+    std::vector<float> row;
+    for (double v : values) row.push_back(std::isfinite(v) ? static_cast<float>(v) : kMissing);
+    s.published.emplace(id, std::move(row));
   }
-  const std::size_t net = t.column("net");
-  for (const auto& row : t.rows) {
-    std::vector<float> v;
-    for (std::size_t c : cols) {
-      const double x = parse_double(row[c], t.path);
-      v.push_back(x <= -1e8 || !std::isfinite(x) ? kMissing : static_cast<float>(x));
-    }
-    Arch a = s.space->parse(row[net]);
-    if (s.published.emplace(s.space->identity(a), std::move(v)).second) s.published_archs.push_back(std::move(a));
-  }
+  s.published_archs = std::move(scores.archs);
 }
 
 void make_evaluator(FeatureBuilder::State& s, const MetaFeatures& f, const Registry& registry, c10::Device device,
