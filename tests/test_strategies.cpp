@@ -11,6 +11,7 @@
 
 #include "nas/errors.h"
 #include "nas/registry.h"
+#include "zero_cost.h"
 
 namespace {
 
@@ -306,6 +307,48 @@ TEST(Tpe, BeatsRandomOnASeparableObjective) {
   std::cout << "[ figures  ] mean best after " << trials << " trials over " << seeds
             << " seeds: tpe " << tpe_sum / seeds << ", random " << random_sum / seeds << " (optimum 0)\n";
   EXPECT_GT(tpe_sum / seeds, random_sum / seeds + 1.0);
+}
+
+// Zero-Cost-NAS warmup: the pool is distinct archs, best first by the proxy,
+// NaN last, ties in sampling order.
+TEST(ZeroCost, RankedPoolIsBestFirstWithNaNLast) {
+  ToySpace space(3, 4);  // 64 archs
+  nas::Rng rng(5);
+  const auto proxy = [](const Arch& a) { return a.choices[0] == 3 ? std::nan("") : static_cast<double>(a.choices[1]); };
+  const auto pool = nas::zero_cost::ranked_pool(space, rng, 40, proxy);
+  ASSERT_EQ(pool.size(), 40u);
+  EXPECT_EQ(distinct(pool).size(), 40u);
+  bool seen_nan = false;
+  for (std::size_t i = 1; i < pool.size(); ++i) {
+    const double a = proxy(pool[i - 1]), b = proxy(pool[i]);
+    seen_nan |= std::isnan(b);
+    if (std::isnan(a)) EXPECT_TRUE(std::isnan(b)) << "NaN must come last";
+    else if (!std::isnan(b)) EXPECT_GE(a, b);
+  }
+  EXPECT_TRUE(seen_nan);
+  // A pool larger than the space is the whole space.
+  EXPECT_EQ(nas::zero_cost::ranked_pool(space, rng, 1000, proxy).size(), 64u);
+}
+
+// Move proposal: the best-by-proxy neighbour, or with random_prob 1 a random one.
+TEST(ZeroCost, MoveProposalTakesTheBestNeighbour) {
+  ToySpace space(6, 5);
+  const Arch parent{{0, 0, 0, 0, 0, 0}};
+  nas::Rng rng(1);
+  const nas::zero_cost::MoveProposal best(space, separable, 0, 0.0);
+  double best_neighbour = -INFINITY;
+  for (const Arch& n : space.neighbours(parent)) best_neighbour = std::max(best_neighbour, separable(n));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(separable(best.mutate(parent, rng)), best_neighbour);
+  const nas::zero_cost::MoveProposal random(space, separable, 0, 1.0);
+  std::set<std::string> children;
+  for (int i = 0; i < 50; ++i) children.insert(space.to_string(random.mutate(parent, rng)));
+  EXPECT_GT(children.size(), 5u) << "random_prob 1 draws random neighbours";
+  // With 3 candidates the child is the best of 3 random neighbours: not always the best.
+  const nas::zero_cost::MoveProposal three(space, separable, 3, 0.0);
+  int best_count = 0;
+  for (int i = 0; i < 50; ++i) best_count += separable(three.mutate(parent, rng)) == best_neighbour;
+  EXPECT_GT(best_count, 0);
+  EXPECT_LT(best_count, 50);
 }
 
 TEST(Tpe, InvalidOptionsAreRefused) {

@@ -31,6 +31,7 @@
 #include "nas/stats.h"
 #include "nas/strategy.h"
 #include "search.h"
+#include "zero_cost.h"
 
 namespace nas::search_run {
 
@@ -42,47 +43,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // evolution whose every neighbour is known) has stalled: its unit ends
 // there, marked "stalled", rather than spinning forever.
 constexpr int kMaxConsecutiveRepeats = 10000;
-
-class RandomNeighbourMutator : public Mutator {
- public:
-  explicit RandomNeighbourMutator(const SearchSpace& space) : space_(space) {}
-  Arch mutate(const Arch& parent, Rng& rng) const override { return space_.mutate(parent, rng); }
-
- private:
-  const SearchSpace& space_;
-};
-
-// Zero-Cost-NAS move proposal: the best-by-proxy of the parent's one-edit
-// neighbours (all of them, or `candidates` drawn at random), except with
-// probability `random_prob` a uniformly random neighbour.
-class MoveProposalMutator : public Mutator {
- public:
-  MoveProposalMutator(const SearchSpace& space, ProxySource& source, int candidates, double random_prob)
-      : space_(space), source_(source), candidates_(candidates), random_prob_(random_prob) {}
-
-  Arch mutate(const Arch& parent, Rng& rng) const override {
-    std::vector<Arch> n = space_.neighbours(parent);
-    if (n.empty()) throw Error("architecture " + space_.to_string(parent) + " has no valid neighbour");
-    if (rng.uniform() < random_prob_) return n[rng.below(n.size())];
-    if (candidates_ > 0 && static_cast<std::size_t>(candidates_) < n.size()) {
-      rng.shuffle(n);
-      n.resize(candidates_);
-    }
-    std::size_t best = 0;
-    double best_score = kNaN;
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      const double s = source_.score(n[i]);
-      if (better(s, best_score)) best = i, best_score = s;
-    }
-    return n[best];
-  }
-
- private:
-  const SearchSpace& space_;
-  ProxySource& source_;
-  int candidates_;
-  double random_prob_;
-};
 
 struct Evaluation {
   double value = kNaN;
@@ -205,7 +165,7 @@ class SearchRunner {
     const json& block = entry.block;
     if (block.contains("warmup")) proxy_source(block.at("warmup"), entry.path + "/warmup");
     if (block.contains("move_proposal")) proxy_source(block.at("move_proposal"), entry.path + "/move_proposal");
-    RandomNeighbourMutator mutator(*space_);
+    zero_cost::RandomNeighbour mutator(*space_);
     PluginContext sctx;
     sctx.space = space_.get();
     sctx.mutator = &mutator;
@@ -243,12 +203,13 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   const double max_seconds = budget.at("seconds");
   const std::string strategy_name = entry.block.at("name");
 
-  RandomNeighbourMutator random_mutator(*space_);
-  std::unique_ptr<MoveProposalMutator> proposal;
+  zero_cost::RandomNeighbour random_mutator(*space_);
+  std::unique_ptr<zero_cost::MoveProposal> proposal;
   if (entry.block.contains("move_proposal")) {
     const json& mp = entry.block.at("move_proposal");
-    proposal = std::make_unique<MoveProposalMutator>(*space_, proxy_source(mp, entry.path + "/move_proposal"),
-                                                     mp.at("candidates"), mp.at("random_prob"));
+    ProxySource& source = proxy_source(mp, entry.path + "/move_proposal");
+    proposal = std::make_unique<zero_cost::MoveProposal>(
+        *space_, [&source](const Arch& a) { return source.score(a); }, mp.at("candidates"), mp.at("random_prob"));
   }
   PluginContext sctx;
   sctx.seed = derive_seed(repeat_seed, 0x57a7);
@@ -266,21 +227,11 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     ProxySource& source = proxy_source(w, entry.path + "/warmup");
     const double before = source.seconds();
     Rng pool_rng(derive_seed(repeat_seed, 0x3a7));
-    const int64_t pool_size = std::min<int64_t>(w.at("pool").get<int64_t>(), space_->size().value_or(INT64_MAX));
-    std::vector<std::pair<double, Arch>> pool;
-    std::unordered_map<std::string, bool> in_pool;
-    for (int64_t tries = 0; static_cast<int64_t>(pool.size()) < pool_size && tries < 50 * pool_size; ++tries) {
-      Arch a = space_->sample(pool_rng);
-      if (!in_pool.emplace(space_->identity(a), true).second) continue;
-      pool.emplace_back(source.score(a), std::move(a));
-    }
-    // Best first; NaN last; ties keep the sampling order.
-    std::stable_sort(pool.begin(), pool.end(), [](const auto& x, const auto& y) { return better(x.first, y.first); });
-    std::vector<Arch> ranked;
-    for (auto& p : pool) ranked.push_back(std::move(p.second));
+    const std::vector<Arch> ranked = zero_cost::ranked_pool(*space_, pool_rng, w.at("pool").get<int64_t>(),
+                                                            [&source](const Arch& a) { return source.score(a); });
     if (!strategy->warm_start(ranked))
       throw PipelineError(entry.path + "/warmup", "strategy '" + strategy_name + "' does not take a warm start");
-    unit["warmup_pool"] = pool.size();
+    unit["warmup_pool"] = ranked.size();
     unit["warmup_seconds"] = source.seconds() - before;
   }
 

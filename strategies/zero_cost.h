@@ -1,0 +1,91 @@
+// Zero-Cost-NAS's two ways a proxy speeds up any strategy (Abdelfattah et
+// al. 2021), as decorators of a strategy's inputs, so that no strategy and
+// no run kind writes them again:
+//   warmup:        rank a pool of random archs by the proxy, best first, and
+//                  hand them to Strategy::warm_start (each strategy documents
+//                  what it does with them);
+//   move proposal: a Mutator that makes a mutating strategy's child the
+//                  best-by-proxy of the parent's one-edit neighbours.
+// The proxy is a plain function here: a strategy never knows what scores it.
+// Header-only; the search run kind uses it, and so can a strategy's tests.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "nas/errors.h"
+#include "nas/random.h"
+#include "nas/space.h"
+#include "nas/strategy.h"
+
+namespace nas::zero_cost {
+
+using ProxyFn = std::function<double(const Arch&)>;
+
+/// `pool` distinct random archs (fewer when the space is smaller; at most
+/// 50 draws per arch), best first by `proxy`; NaN last; ties keep the
+/// sampling order.
+inline std::vector<Arch> ranked_pool(const SearchSpace& space, Rng& rng, int64_t pool, const ProxyFn& proxy) {
+  pool = std::min<int64_t>(pool, space.size().value_or(std::numeric_limits<int64_t>::max()));
+  std::vector<std::pair<double, Arch>> scored;
+  std::unordered_set<std::string> seen;
+  for (int64_t tries = 0; static_cast<int64_t>(scored.size()) < pool && tries < 50 * pool; ++tries) {
+    Arch a = space.sample(rng);
+    if (!seen.insert(space.identity(a)).second) continue;
+    const double s = proxy(a);
+    scored.emplace_back(s, std::move(a));
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return better(x.first, y.first); });
+  std::vector<Arch> ranked;
+  for (auto& p : scored) ranked.push_back(std::move(p.second));
+  return ranked;
+}
+
+/// Move proposal: the best-by-proxy of the parent's one-edit neighbours
+/// (all of them, or `candidates` drawn at random), except with probability
+/// `random_prob` a uniformly random neighbour.
+class MoveProposal : public Mutator {
+ public:
+  MoveProposal(const SearchSpace& space, ProxyFn proxy, int candidates, double random_prob)
+      : space_(space), proxy_(std::move(proxy)), candidates_(candidates), random_prob_(random_prob) {}
+
+  Arch mutate(const Arch& parent, Rng& rng) const override {
+    std::vector<Arch> n = space_.neighbours(parent);
+    if (n.empty()) throw Error("architecture " + space_.to_string(parent) + " has no valid neighbour");
+    if (rng.uniform() < random_prob_) return n[rng.below(n.size())];
+    if (candidates_ > 0 && static_cast<std::size_t>(candidates_) < n.size()) {
+      rng.shuffle(n);
+      n.resize(static_cast<std::size_t>(candidates_));
+    }
+    std::size_t best = 0;
+    double best_score = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      const double s = proxy_(n[i]);
+      if (better(s, best_score)) best = i, best_score = s;
+    }
+    return n[best];
+  }
+
+ private:
+  const SearchSpace& space_;
+  ProxyFn proxy_;
+  int candidates_;
+  double random_prob_;
+};
+
+/// The plain mutation: a random one-edit neighbour (SearchSpace::mutate).
+class RandomNeighbour : public Mutator {
+ public:
+  explicit RandomNeighbour(const SearchSpace& space) : space_(space) {}
+  Arch mutate(const Arch& parent, Rng& rng) const override { return space_.mutate(parent, rng); }
+
+ private:
+  const SearchSpace& space_;
+};
+
+}  // namespace nas::zero_cost
