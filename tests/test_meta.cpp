@@ -187,6 +187,25 @@ TEST(MetaSource, ReproducesSavedPredictionsFromComputedScores) {
   expect_source_reproduces(p, 4);
 }
 
+// synflow on the fixtures' hash weights reaches scores beyond float32's
+// range; as features they saturate instead of making XGBoost refuse the
+// matrix as holding inf.
+TEST(FitMeta, ScoresBeyondFloatRangeAreUsableFeatures) {
+  const json p = {{"run", "fit_meta"},
+                  {"space", {{"name", "nb201"}}},
+                  {"proxies", {"synflow", "params"}},
+                  {"train", {{"sample", 12}}},
+                  {"test", {{"sample", 6}}},
+                  {"model", {{"num_round", 10}}},
+                  {"data", {{"name", "hash"}, {"batch_size", 8}}},
+                  {"init", {{"kind", "hash"}}},
+                  {"cache", false},
+                  {"output", temp_dir("float_range")}};
+  const json s = fit(p);
+  EXPECT_EQ(s.at("complete"), true);
+  EXPECT_EQ(s.at("test").at("n"), 6);
+}
+
 TEST(MetaSource, DrivesASearchObjective) {
   json f = nbsz_pipeline("search_model");
   f["train"]["sample"] = 200;

@@ -148,6 +148,31 @@ TEST(Mpi, CompareOnThreeRanksEqualsOneProcess) {
   EXPECT_EQ(without(json::parse(b), {"wall_seconds"}), without(json::parse(a), {"wall_seconds"}));
 }
 
+// fit_meta with computed scores: the feature rows are the units; the model,
+// fitted on rank 0, is the one a single process fits.
+TEST(Mpi, FitMetaOnThreeRanksEqualsOneProcess) {
+  if (!mpi_available()) GTEST_SKIP() << "mpirun or libnasmpi not installed";
+  const fs::path d = temp_dir("fit_meta");
+  json p = {{"run", "fit_meta"}, {"space", {{"name", "nb201"}}}, {"proxies", {"params", "l2_norm", "synflow"}},
+            {"encoding", "counts"}, {"train", {{"sample", 30}}}, {"test", {{"sample", 20}}},
+            {"model", {{"num_round", 20}, {"nthread", 1}}}, {"data", {{"name", "hash"}, {"batch_size", 8}}},
+            {"init", {{"kind", "hash"}}}, {"cache", false}, {"threads", 1}};
+  p["output"] = "one";
+  write_json(d / "one.json", p);
+  p["output"] = "many";
+  write_json(d / "many.json", p);
+  int code = 0;
+  std::string out = run(nasrun() + "one.json", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  out = run(mpirun(3) + nasrun() + "many.json", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_EQ(text_of(d / "many/predictions.csv"), text_of(d / "one/predictions.csv"));
+  EXPECT_EQ(text_of(d / "many/meta.json"), text_of(d / "one/meta.json"));
+  std::ifstream a(d / "one/summary.json"), b(d / "many/summary.json");
+  const std::vector<std::string> times = {"seconds", "features_seconds", "fit_seconds", "wall_seconds"};
+  EXPECT_EQ(without(json::parse(b), times), without(json::parse(a), times));
+}
+
 // A resume may use another number of ranks: half a run on one process,
 // the rest on two, ends as the uninterrupted run.
 TEST(Mpi, AResumeMayUseAnotherNumberOfRanks) {

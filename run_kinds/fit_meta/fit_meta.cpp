@@ -15,6 +15,7 @@
 
 #include "nas/csv.h"
 #include "nas/errors.h"
+#include "nas/executor.h"
 #include "nas/interrupt.h"
 #include "nas/meta_model.h"
 #include "nas/pipeline.h"
@@ -58,18 +59,35 @@ LabelledSplit draw_split(const json& resolved, const SearchSpace& space, std::ve
 
 // Feature rows for `archs`, with progress while proxies are computed.
 // Returns false when a stop was requested part way.
-bool build_rows(FeatureBuilder& builder, const std::vector<Arch>& archs, std::vector<float>& x, const char* what,
-                Verbosity verbosity) {
+// The feature rows of `archs` (each arch one work unit, on any process),
+// appended in order to `x`; false when the run was stopped first.
+// Returns the base proxies' failures through `errors`.
+bool build_rows(FeatureBuilder& builder, const std::vector<Arch>& archs, std::vector<float>& x, int64_t& errors,
+                Executor& executor, Verbosity verbosity) {
+  const auto compute = [&](std::size_t k) {
+    const int64_t before = builder.proxy_errors();
+    std::vector<float> row;
+    builder.append_row(archs[k], row);
+    json values = json::array();
+    for (float v : row) values.push_back(finite_or_string(v));
+    return json{{"row", values}, {"errors", builder.proxy_errors() - before}}.dump();
+  };
   auto last = Clock::now();
-  for (std::size_t k = 0; k < archs.size(); ++k) {
-    if (stop_requested()) return false;
-    builder.append_row(archs[k], x);
+  std::size_t done = 0;
+  const auto accept = [&](std::size_t, const std::string& text) {
+    const json j = json::parse(text);
+    for (const auto& v : j.at("row")) x.push_back(static_cast<float>(number_from_json(v)));
+    errors += j.at("errors").get<int64_t>();
     if (verbosity != Verbosity::Quiet && since(last) > 10) {
-      std::cerr << "features: " << k + 1 << "/" << archs.size() << " " << what << " archs\n";
+      std::cerr << "features: " << done + 1 << "/" << archs.size() << " archs\n";
       last = Clock::now();
     }
-  }
-  return true;
+    ++done;
+  };
+  std::vector<std::size_t> units(archs.size());
+  for (std::size_t k = 0; k < units.size(); ++k) units[k] = k;
+  executor.map(units, compute, accept);
+  return done == archs.size();
 }
 
 std::vector<double> to_double(const std::vector<float>& v) { return {v.begin(), v.end()}; }
@@ -157,18 +175,28 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   const MetaFeatures features = MetaFeatures::fields_of(resolved);
   const bool compute = features.source == "compute";
   const c10::Device device = compute ? resolve_device(resolved.at("device")) : c10::Device(c10::kCPU);
-  FeatureBuilder builder(features, *space, reg, device, resolved.value("cache", true), "/proxies");
+  Executor& executor = executor_of(ctx);
+  FeatureBuilder builder(features, *space, reg, device, resolved.value("cache", true), "/proxies",
+                         /*write_cache=*/executor.is_writer());
   const LabelledSplit split = draw_split(resolved, *space, candidate_archs(*space, builder, features.source));
   const std::size_t cols = builder.num_columns();
 
-  std::vector<float> x_train, x_test;
+  // The training and test archs' rows, computed on every process of an MPI
+  // job; the model is fitted on the writer alone.
+  std::vector<Arch> archs = split.first;
+  archs.insert(archs.end(), split.second.begin(), split.second.end());
+  std::vector<float> x;
+  int64_t proxy_errors = 0;
   const auto t_features = Clock::now();
-  if (!build_rows(builder, split.first, x_train, "training", ctx.verbosity) ||
-      !build_rows(builder, split.second, x_test, "test", ctx.verbosity)) {
+  const bool complete = build_rows(builder, archs, x, proxy_errors, executor, ctx.verbosity);
+  if (!executor.is_writer()) return json{{"run", "fit_meta"}, {"complete", complete}};
+  if (!complete) {
     const json partial = {{"run", "fit_meta"}, {"complete", false}};
     dir.write_json("summary.json", partial);
     return partial;
   }
+  const std::vector<float> x_train(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(split.first.size() * cols));
+  const std::vector<float> x_test(x.begin() + static_cast<std::ptrdiff_t>(split.first.size() * cols), x.end());
   const double features_seconds = since(t_features);
 
   const auto t_fit = Clock::now();
@@ -224,7 +252,7 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
                   {"test_base_proxies", base},
                   {"feature_importances", importances},
                   {"seconds", {{"features", features_seconds}, {"fit", fit_seconds}, {"total", since(start)}}}};
-  if (compute) summary["proxy_errors"] = builder.proxy_errors();
+  if (compute) summary["proxy_errors"] = proxy_errors;
   if (!space->benchmark_source().empty()) summary["benchmark_source"] = space->benchmark_source();
   dir.write_json("summary.json", summary);
 
@@ -260,7 +288,8 @@ void report_fit_meta(const json& summary, std::ostream& out) {
 }
 
 struct FitMeta : FunctionRunKind {
-  FitMeta(const json&, const PluginContext&) : FunctionRunKind(resolve_fit_meta, run_fit_meta, report_fit_meta) {}
+  FitMeta(const json&, const PluginContext&)
+      : FunctionRunKind(resolve_fit_meta, run_fit_meta, report_fit_meta, /*distributes=*/true) {}
   static OptionSchema options() { return fit_meta_keys(); }
 };
 

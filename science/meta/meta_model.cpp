@@ -3,6 +3,7 @@
 // meta_booster.cpp.
 #include "nas/meta_model.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -26,6 +27,16 @@ namespace nas {
 namespace {
 
 constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+
+// A proxy score as an XGBoost feature (float32): NaN and +-inf are missing;
+// a finite score beyond float's range (synflow on some inits reaches 1e40)
+// saturates at +-FLT_MAX, where a plain cast made it inf and XGBoost refused
+// the whole matrix.
+float feature_of(double v) {
+  if (!std::isfinite(v)) return kMissing;
+  const double limit = std::numeric_limits<float>::max();
+  return static_cast<float>(std::max(-limit, std::min(limit, v)));
+}
 
 std::vector<std::string> onehot_columns(const SearchSpace& space) {
   std::vector<std::string> out;
@@ -241,29 +252,29 @@ void load_published(FeatureBuilder::State& s, const MetaFeatures& f, const std::
                                                  [&](std::size_t i) { return path + "/" + std::to_string(i); });
   for (auto& [id, values] : scores.by_identity) {
     std::vector<float> row;
-    for (double v : values) row.push_back(std::isfinite(v) ? static_cast<float>(v) : kMissing);
+    for (double v : values) row.push_back(feature_of(v));
     s.published.emplace(id, std::move(row));
   }
   s.published_archs = std::move(scores.archs);
 }
 
 void make_evaluator(FeatureBuilder::State& s, const MetaFeatures& f, const Registry& registry, c10::Device device,
-                    bool use_cache, const std::string& path) {
+                    bool use_cache, const std::string& path, bool write_cache) {
   const json scoring = {{"space", f.space}, {"init", f.init}, {"data", f.data}, {"cache", use_cache}};
   s.evaluator = std::make_unique<Evaluator>(scoring, f.proxies, list_paths(path, f.proxies.size()), *s.space,
-                                            registry, device);
+                                            registry, device, write_cache);
 }
 
 }  // namespace
 
 FeatureBuilder::FeatureBuilder(const MetaFeatures& f, const SearchSpace& space, const Registry& registry,
-                               c10::Device device, bool use_cache, const std::string& path)
+                               c10::Device device, bool use_cache, const std::string& path, bool write_cache)
     : s_(std::make_unique<State>()), names_(feature_names(f, space)) {
   s_->space = &space;
   s_->num_proxies = f.proxies.size();
   for (const auto& e : f.encoding) s_->encodings.push_back(find_encoding(e));
   if (f.source == "nbsz") load_published(*s_, f, path);
-  else make_evaluator(*s_, f, registry, device, use_cache, path);
+  else make_evaluator(*s_, f, registry, device, use_cache, path, write_cache);
 }
 
 FeatureBuilder::~FeatureBuilder() = default;
@@ -279,7 +290,7 @@ void FeatureBuilder::append_row(const Arch& arch, std::vector<float>& out) {
     const ArchScores r = s.evaluator->score(arch);
     for (std::size_t p = 0; p < s.num_proxies; ++p) {
       if (!r.errors[p].empty()) ++s.errors;
-      out.push_back(std::isfinite(r.scores[p]) ? static_cast<float>(r.scores[p]) : kMissing);
+      out.push_back(feature_of(r.scores[p]));
     }
   }
   for (const Encoding* e : s.encodings) e->append(*s.space, arch, out);

@@ -71,8 +71,10 @@ std::vector<std::string> feature_names(const MetaFeatures& features, const Searc
 class FeatureBuilder {
  public:
   /// `path` is the JSON path errors name (e.g. "/proxies").
+  /// `write_cache` false: computed scores are read from the score cache but
+  /// not written to it (an MPI worker's).
   FeatureBuilder(const MetaFeatures& features, const SearchSpace& space, const Registry& registry, c10::Device device,
-                 bool use_cache, const std::string& path);
+                 bool use_cache, const std::string& path, bool write_cache = true);
   ~FeatureBuilder();
 
   /// Appends one row (num_columns() values) for `arch`.
