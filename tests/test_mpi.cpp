@@ -66,23 +66,56 @@ std::vector<json> lines_without_times(const fs::path& file) {
   return out;
 }
 
-json summary_without_times(const fs::path& file) {
-  std::ifstream in(file);
-  json j = json::parse(in);
-  j.erase("seconds");
-  for (auto& p : j.at("proxies")) p.erase("mean_seconds");
+json without(json j, const std::vector<std::string>& keys) {
+  if (j.is_object()) {
+    for (const auto& k : keys) j.erase(k);
+    for (auto& v : j) v = without(v, keys);
+  } else if (j.is_array()) {
+    for (auto& v : j) v = without(v, keys);
+  }
   return j;
+}
+
+json json_of(const fs::path& file) {
+  std::ifstream in(file);
+  return json::parse(in);
 }
 
 void write_json(const fs::path& p, const json& j) { std::ofstream(p) << j.dump(2); }
 
 void expect_same_run(const fs::path& one, const fs::path& many) {
   EXPECT_EQ(lines_without_times(many / "scores.jsonl"), lines_without_times(one / "scores.jsonl"));
-  EXPECT_EQ(summary_without_times(many / "summary.json"), summary_without_times(one / "summary.json"));
-  std::ifstream a(one / "resolved.json"), b(many / "resolved.json");
-  json ra = json::parse(a), rb = json::parse(b);
-  ra.erase("output"), rb.erase("output");
-  EXPECT_EQ(rb, ra);
+  EXPECT_EQ(without(json_of(many / "summary.json"), {"seconds", "mean_seconds"}),
+            without(json_of(one / "summary.json"), {"seconds", "mean_seconds"}));
+  EXPECT_EQ(without(json_of(many / "resolved.json"), {"output"}), without(json_of(one / "resolved.json"), {"output"}));
+}
+
+// Runs pipeline `p` as one process into <d>/<name>_one and on `ranks` MPI
+// ranks into <d>/<name>_many; every rank must have computed units (equal
+// outputs alone would not show that the workers took part).
+void run_alone_and_on_ranks(const fs::path& d, json p, const std::string& name, int ranks) {
+  for (const char* how : {"_one", "_many"}) {
+    p["output"] = name + how;
+    write_json(d / (name + how + ".json"), p);
+  }
+  int code = 0;
+  std::string out = run(nasrun() + name + "_one.json", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  out = run(mpirun(ranks) + nasrun() + name + "_many.json", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find(std::to_string(ranks) + " MPI ranks"), std::string::npos) << out;
+  EXPECT_EQ(out.find("nasrun: error"), std::string::npos) << out;
+  const std::string tag = "units computed per rank:";
+  const auto at = out.find(tag);
+  ASSERT_NE(at, std::string::npos) << out;
+  std::istringstream counts(out.substr(at + tag.size(), out.find('\n', at) - at - tag.size()));
+  int64_t n = 0;
+  int seen = 0;
+  while (counts >> n) {
+    EXPECT_GT(n, 0) << "rank " << seen << " computed nothing: " << out;
+    ++seen;
+  }
+  EXPECT_EQ(seen, ranks) << out;
 }
 
 json score_pipeline(const std::string& run_kind, const std::string& output) {
@@ -95,27 +128,9 @@ TEST(Mpi, ScoreAndCorrelateOnThreeRanksEqualOneProcess) {
   if (!mpi_available()) GTEST_SKIP() << "mpirun or libnasmpi not installed";
   const fs::path d = temp_dir("score");
   for (const std::string kind : {"score", "correlate"}) {
-    write_json(d / (kind + "_one.json"), score_pipeline(kind, kind + "_one"));
-    write_json(d / (kind + "_many.json"), score_pipeline(kind, kind + "_many"));
-    int code = 0;
-    std::string out = run(nasrun() + kind + "_one.json", d, &code);
-    ASSERT_EQ(code, 0) << out;
-    out = run(mpirun(3) + nasrun() + kind + "_many.json", d, &code);
-    ASSERT_EQ(code, 0) << out;
-    EXPECT_NE(out.find("3 MPI ranks"), std::string::npos) << out;
-    EXPECT_EQ(out.find("nasrun: error"), std::string::npos) << out;
+    ASSERT_NO_FATAL_FAILURE(run_alone_and_on_ranks(d, score_pipeline(kind, ""), kind, 3));
     expect_same_run(d / (kind + "_one"), d / (kind + "_many"));
   }
-}
-
-json without(json j, const std::vector<std::string>& keys) {
-  if (j.is_object()) {
-    for (const auto& k : keys) j.erase(k);
-    for (auto& v : j) v = without(v, keys);
-  } else if (j.is_array()) {
-    for (auto& v : j) v = without(v, keys);
-  }
-  return j;
 }
 
 std::string text_of(const fs::path& file) {
@@ -133,19 +148,11 @@ TEST(Mpi, CompareOnThreeRanksEqualsOneProcess) {
             {"repeats", 4}, {"threads", 1},
             {"strategies", {{{"name", "random"}}, {{"name", "aging_evolution"}, {"options", {{"population", 10}, {"sample", 3}}}},
                             {{"name", "tpe"}}}}};
-  p["output"] = "one";
-  write_json(d / "one.json", p);
-  p["output"] = "many";
-  write_json(d / "many.json", p);
-  int code = 0;
-  std::string out = run(nasrun() + "one.json", d, &code);
-  ASSERT_EQ(code, 0) << out;
-  out = run(mpirun(3) + nasrun() + "many.json", d, &code);
-  ASSERT_EQ(code, 0) << out;
-  EXPECT_EQ(lines_without_times(d / "many/evaluations.jsonl"), lines_without_times(d / "one/evaluations.jsonl"));
-  EXPECT_EQ(text_of(d / "many/curves.csv"), text_of(d / "one/curves.csv"));
-  std::ifstream a(d / "one/summary.json"), b(d / "many/summary.json");
-  EXPECT_EQ(without(json::parse(b), {"wall_seconds"}), without(json::parse(a), {"wall_seconds"}));
+  ASSERT_NO_FATAL_FAILURE(run_alone_and_on_ranks(d, p, "run", 3));
+  EXPECT_EQ(lines_without_times(d / "run_many/evaluations.jsonl"), lines_without_times(d / "run_one/evaluations.jsonl"));
+  EXPECT_EQ(text_of(d / "run_many/curves.csv"), text_of(d / "run_one/curves.csv"));
+  EXPECT_EQ(without(json_of(d / "run_many/summary.json"), {"wall_seconds"}),
+            without(json_of(d / "run_one/summary.json"), {"wall_seconds"}));
 }
 
 // fit_meta with computed scores: the feature rows are the units; the model,
@@ -157,20 +164,11 @@ TEST(Mpi, FitMetaOnThreeRanksEqualsOneProcess) {
             {"encoding", "counts"}, {"train", {{"sample", 30}}}, {"test", {{"sample", 20}}},
             {"model", {{"num_round", 20}, {"nthread", 1}}}, {"data", {{"name", "hash"}, {"batch_size", 8}}},
             {"init", {{"kind", "hash"}}}, {"cache", false}, {"threads", 1}};
-  p["output"] = "one";
-  write_json(d / "one.json", p);
-  p["output"] = "many";
-  write_json(d / "many.json", p);
-  int code = 0;
-  std::string out = run(nasrun() + "one.json", d, &code);
-  ASSERT_EQ(code, 0) << out;
-  out = run(mpirun(3) + nasrun() + "many.json", d, &code);
-  ASSERT_EQ(code, 0) << out;
-  EXPECT_EQ(text_of(d / "many/predictions.csv"), text_of(d / "one/predictions.csv"));
-  EXPECT_EQ(text_of(d / "many/meta.json"), text_of(d / "one/meta.json"));
-  std::ifstream a(d / "one/summary.json"), b(d / "many/summary.json");
-  const std::vector<std::string> times = {"seconds", "features_seconds", "fit_seconds", "wall_seconds"};
-  EXPECT_EQ(without(json::parse(b), times), without(json::parse(a), times));
+  ASSERT_NO_FATAL_FAILURE(run_alone_and_on_ranks(d, p, "run", 3));
+  EXPECT_EQ(text_of(d / "run_many/predictions.csv"), text_of(d / "run_one/predictions.csv"));
+  EXPECT_EQ(text_of(d / "run_many/meta.json"), text_of(d / "run_one/meta.json"));
+  EXPECT_EQ(without(json_of(d / "run_many/summary.json"), {"seconds"}),
+            without(json_of(d / "run_one/summary.json"), {"seconds"}));
 }
 
 // A resume may use another number of ranks: half a run on one process,

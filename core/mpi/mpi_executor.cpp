@@ -15,6 +15,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "nas/errors.h"
 #include "nas/executor.h"
@@ -34,6 +35,7 @@ class MpiExecutor : public nas::Executor {
     if (!initialised) MPI_Init(argc, argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    computed_.assign(static_cast<std::size_t>(size_), 0);
   }
   ~MpiExecutor() override {
     int finalised = 0;
@@ -44,6 +46,7 @@ class MpiExecutor : public nas::Executor {
   bool is_writer() const override { return rank_ == 0; }
   int processes() const override { return size_; }
   std::string describe() const override { return std::to_string(size_) + " MPI ranks"; }
+  std::vector<int64_t> units_per_process() const override { return rank_ == 0 ? computed_ : std::vector<int64_t>{}; }
   void abandon(int exit_code) override {
     if (size_ > 1) MPI_Abort(MPI_COMM_WORLD, exit_code);
   }
@@ -123,6 +126,7 @@ class MpiExecutor : public nas::Executor {
       std::string body = packet.substr(sizeof pos + 1);
       if (packet[sizeof pos] == 0) fail(std::make_exception_ptr(nas::Error(body)));
       ready[static_cast<std::size_t>(pos)] = std::move(body);
+      ++computed_[static_cast<std::size_t>(st.MPI_SOURCE)];
       give(st.MPI_SOURCE);
       return true;
     };
@@ -138,6 +142,7 @@ class MpiExecutor : public nas::Executor {
         const std::size_t pos = next++;
         try {
           ready[pos] = compute(units[pos]);
+          ++computed_[0];
         } catch (...) {
           fail(std::current_exception());
           ready[pos] = std::string();  // back, though never accepted
@@ -152,6 +157,7 @@ class MpiExecutor : public nas::Executor {
   }
 
   int rank_ = 0, size_ = 1;
+  std::vector<int64_t> computed_;  // rank 0: units each rank computed
 };
 
 }  // namespace

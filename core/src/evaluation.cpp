@@ -68,8 +68,7 @@ ArchScores Evaluator::score(const Arch& arch) {
   const auto t0 = std::chrono::steady_clock::now();
   ArchScores s = scorer_->score(arch);
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (std::size_t p = 0; p < caches_.size(); ++p)
-    if (s.errors[p].empty()) caches_[p]->put(id, s.scores[p]);
+  remember(arch, s.scores, s.errors);
   return s;
 }
 

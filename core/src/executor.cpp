@@ -36,7 +36,6 @@ int env_int(const char* name) {
 class LibraryExecutor : public Executor {
  public:
   LibraryExecutor(std::shared_ptr<boost::dll::shared_library> lib, Executor* inner) : lib_(std::move(lib)), inner_(inner) {}
-  ~LibraryExecutor() override { inner_.reset(); }
   bool is_writer() const override { return inner_->is_writer(); }
   int processes() const override { return inner_->processes(); }
   void map(const std::vector<std::size_t>& units, const Compute& compute, const Accept& accept) override {
@@ -44,10 +43,11 @@ class LibraryExecutor : public Executor {
   }
   std::string describe() const override { return inner_->describe(); }
   void abandon(int exit_code) override { inner_->abandon(exit_code); }
+  std::vector<int64_t> units_per_process() const override { return inner_->units_per_process(); }
 
  private:
   std::shared_ptr<boost::dll::shared_library> lib_;
-  std::unique_ptr<Executor> inner_;
+  std::unique_ptr<Executor> inner_;  // declared after lib_, so destroyed before the library unloads
 };
 
 }  // namespace

@@ -178,6 +178,11 @@ int main(int argc, char** argv) {
       std::filesystem::remove_all(scratch, ec);
       return 0;
     }
+    if (verbosity != nas::Verbosity::Quiet && executor->processes() > 1) {
+      std::cerr << "nasrun: units computed per rank:";
+      for (const int64_t n : executor->units_per_process()) std::cerr << " " << n;
+      std::cerr << "\n";
+    }
     if (!summary.value("complete", true)) {
       std::cerr << "nasrun: interrupted; what was evaluated is in " << dir.path()
                 << " (summary marked incomplete). Continue with: nasrun " << pipeline_file << " --output "

@@ -92,13 +92,6 @@ json resolve_plugin_block(const json& block, const Registry& reg, const std::str
   return out;
 }
 
-int64_t int_at_least(const json& object, const char* key, int64_t fallback, int64_t min, const std::string& path) {
-  const json v = object.value(key, json(fallback));
-  if (!v.is_number_integer() || v.get<int64_t>() < min)
-    throw PipelineError(path, "expected an integer >= " + std::to_string(min) + ", got " + v.dump());
-  return v.get<int64_t>();
-}
-
 namespace {
 
 void resolve_seed_device_threads(const json& raw, json& out, const PipelineOverrides& ov) {

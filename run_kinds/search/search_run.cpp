@@ -169,17 +169,28 @@ class SearchRunner {
     PluginContext sctx;
     sctx.space = space_.get();
     sctx.mutator = &mutator;
-    const std::string name = block.at("name");
-    auto strategy = ctx_.registry->make_strategy(name, block.at("options"), sctx, entry.path);
-    if (block.contains("move_proposal") && !strategy->uses_mutation())
-      throw PipelineError(entry.path + "/move_proposal", "strategy '" + name +
-                                                             "' never mutates an architecture, so move proposal "
-                                                             "cannot change it; remove move_proposal");
-    if (block.contains("warmup") && !strategy->warm_start({}))
-      throw PipelineError(entry.path + "/warmup", "strategy '" + name + "' does not take a warm start; remove warmup");
+    auto strategy = make_strategy(entry, sctx);
+    if (block.contains("warmup")) warm_start(entry, *strategy, {});
   }
 
  private:
+  // The entry's strategy; one that never mutates cannot take move proposal.
+  std::shared_ptr<Strategy> make_strategy(const StrategyEntry& entry, const PluginContext& sctx) const {
+    const std::string name = entry.block.at("name");
+    auto strategy = ctx_.registry->make_strategy(name, entry.block.at("options"), sctx, entry.path);
+    if (entry.block.contains("move_proposal") && !strategy->uses_mutation())
+      throw PipelineError(entry.path + "/move_proposal", "strategy '" + name +
+                                                             "' never mutates an architecture, so move proposal "
+                                                             "cannot change it; remove move_proposal");
+    return strategy;
+  }
+
+  static void warm_start(const StrategyEntry& entry, Strategy& strategy, const std::vector<Arch>& ranked) {
+    if (!strategy.warm_start(ranked))
+      throw PipelineError(entry.path + "/warmup", "strategy '" + entry.block.at("name").get<std::string>() +
+                                                      "' does not take a warm start; remove warmup");
+  }
+
   ProxySource& proxy_source(const json& ref, const std::string& path) {
     const std::string key = ref.dump();
     auto it = sources_.find(key);
@@ -215,11 +226,7 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   sctx.seed = derive_seed(repeat_seed, 0x57a7);
   sctx.space = space_.get();
   sctx.mutator = proposal ? static_cast<const Mutator*>(proposal.get()) : &random_mutator;
-  auto strategy = ctx_.registry->make_strategy(strategy_name, entry.block.at("options"), sctx, entry.path);
-  if (proposal && !strategy->uses_mutation())
-    throw PipelineError(entry.path + "/move_proposal", "strategy '" + strategy_name +
-                                                           "' never mutates an architecture, so move proposal "
-                                                           "cannot change it; remove move_proposal");
+  auto strategy = make_strategy(entry, sctx);
 
   json unit = {{"repeat", repeat}, {"seed", repeat_seed}};
   if (entry.block.contains("warmup")) {
@@ -229,8 +236,7 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     Rng pool_rng(derive_seed(repeat_seed, 0x3a7));
     const std::vector<Arch> ranked = zero_cost::ranked_pool(*space_, pool_rng, w.at("pool").get<int64_t>(),
                                                             [&source](const Arch& a) { return source.score(a); });
-    if (!strategy->warm_start(ranked))
-      throw PipelineError(entry.path + "/warmup", "strategy '" + strategy_name + "' does not take a warm start");
+    warm_start(entry, *strategy, ranked);
     unit["warmup_pool"] = ranked.size();
     unit["warmup_seconds"] = source.seconds() - before;
   }

@@ -8,6 +8,7 @@
 // which process computed it.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,6 +39,11 @@ class Executor {
 
   /// What the log's first line says, e.g. "3 MPI ranks".
   virtual std::string describe() const = 0;
+
+  /// Units computed by each process so far (rank order), on the writer;
+  /// empty in one process. `nasrun` prints it, so a user (and a test) sees
+  /// that the workers really took part and how evenly.
+  virtual std::vector<int64_t> units_per_process() const { return {}; }
 
   /// Ends every process of the job with `exit_code` (the writer failed
   /// where the others cannot know it, e.g. its run directory already holds

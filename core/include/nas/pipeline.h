@@ -63,7 +63,4 @@ T value_or(const json& object, const char* key, T fallback, const std::string& p
   return v.get<T>();
 }
 
-/// An integer `object[key]` >= `min` (or `fallback` when absent).
-int64_t int_at_least(const json& object, const char* key, int64_t fallback, int64_t min, const std::string& path);
-
 }  // namespace nas
