@@ -31,13 +31,18 @@ fs::path temp_dir(const std::string& name) {
   return d;
 }
 
+// Returns stderr, then stdout: mpirun forwards the two streams separately, so
+// merged with 2>&1 their lines may interleave mid-line.
 std::string run(const std::string& command, const fs::path& cwd, int* code) {
-  const fs::path log = cwd / "log.txt";
-  const int status = std::system(("cd '" + cwd.string() + "' && " + command + " > '" + log.string() + "' 2>&1").c_str());
+  const fs::path out = cwd / "stdout.txt", err = cwd / "stderr.txt";
+  const int status = std::system(
+      ("cd '" + cwd.string() + "' && " + command + " > '" + out.string() + "' 2> '" + err.string() + "'").c_str());
   *code = WEXITSTATUS(status);
-  std::ifstream in(log);
   std::stringstream ss;
-  ss << in.rdbuf();
+  for (const fs::path& f : {err, out}) {
+    std::ifstream in(f);
+    ss << in.rdbuf();
+  }
   return ss.str();
 }
 

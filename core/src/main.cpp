@@ -179,9 +179,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (verbosity != nas::Verbosity::Quiet && executor->processes() > 1) {
-      std::cerr << "nasrun: units computed per rank:";
-      for (const int64_t n : executor->units_per_process()) std::cerr << " " << n;
-      std::cerr << "\n";
+      // One write: under mpirun, stderr and stdout reach the terminal through
+      // separate forwarders, and a line written in pieces can be split by stdout.
+      std::string line = "nasrun: units computed per rank:";
+      for (const int64_t n : executor->units_per_process()) line += " " + std::to_string(n);
+      std::cerr << line + "\n" << std::flush;
     }
     if (!summary.value("complete", true)) {
       std::cerr << "nasrun: interrupted; what was evaluated is in " << dir.path()
