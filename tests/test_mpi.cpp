@@ -176,6 +176,58 @@ TEST(Mpi, FitMetaOnThreeRanksEqualsOneProcess) {
             without(json_of(d / "run_one/summary.json"), {"seconds"}));
 }
 
+// The scores workers compute reach rank 0's score cache: a second run of
+// the same pipeline computes nothing.
+TEST(Mpi, FitMetaWorkersScoresReachTheCache) {
+  if (!mpi_available()) GTEST_SKIP() << "mpirun or libnasmpi not installed";
+  const fs::path d = temp_dir("fit_meta_cache");
+  json p = {{"run", "fit_meta"}, {"space", {{"name", "nb201"}}}, {"proxies", {"params", "synflow"}},
+            {"encoding", "counts"}, {"train", {{"sample", 12}}}, {"test", {{"sample", 8}}},
+            {"model", {{"num_round", 5}, {"nthread", 1}}}, {"data", {{"name", "hash"}, {"batch_size", 8}}},
+            {"init", {{"kind", "hash"}}}, {"threads", 1}, {"output", "first"}};
+  write_json(d / "first.json", p);
+  p["output"] = "second";
+  write_json(d / "second.json", p);
+  const std::string cache = "NASRUN_CACHE_DIR='" + (d / "cache").string() + "' ";
+  int code = 0;
+  std::string out = run(cache + mpirun(3) + nasrun() + "first.json", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  out = run(cache + nasrun() + "second.json", d, &code);
+  ASSERT_EQ(code, 0) << out;
+  // Every proxy's cache file: its context line and the 20 archs, whichever rank computed them.
+  int files = 0;
+  for (const auto& f : fs::directory_iterator(d / "cache")) {
+    std::ifstream in(f.path());
+    int lines = 0;
+    for (std::string line; std::getline(in, line);) ++lines;
+    EXPECT_EQ(lines, 21) << f.path();
+    ++files;
+  }
+  EXPECT_EQ(files, 2);
+  EXPECT_EQ(text_of(d / "second/predictions.csv"), text_of(d / "first/predictions.csv"));
+}
+
+// evolve_proxy: the search set's probes, each generation's new expressions
+// and the held-out archs are units; every rank evaluates on leaves other
+// ranks read, and the logs are those of one process.
+TEST(Mpi, EvolveProxyOnThreeRanksEqualsOneProcess) {
+  if (!mpi_available()) GTEST_SKIP() << "mpirun or libnasmpi not installed";
+  const fs::path d = temp_dir("evolve_proxy");
+  json p = {{"run", "evolve_proxy"}, {"space", {{"name", "nb201"}}}, {"metric", "val_acc"},
+            {"search", {{"sample", 12}}}, {"holdout", {{"sample", 10}}},
+            {"evolution", {{"population", 8}, {"generations", 3}}}, {"top", 2},
+            {"data", {{"name", "hash"}, {"batch_size", 8}}}, {"init", {{"kind", "hash"}}}, {"threads", 1}};
+  ASSERT_NO_FATAL_FAILURE(run_alone_and_on_ranks(d, p, "run", 3));
+  for (const char* f : {"expressions.csv", "holdout.csv"})
+    EXPECT_EQ(text_of(d / "run_many" / f), text_of(d / "run_one" / f)) << f;
+  for (const char* f : {"generations.jsonl", "holdout.jsonl"})
+    EXPECT_EQ(lines_without_times(d / "run_many" / f), lines_without_times(d / "run_one" / f)) << f;
+  EXPECT_EQ(lines_without_times(d / "run_many/generations.jsonl").size(), 4u);
+  EXPECT_EQ(lines_without_times(d / "run_many/holdout.jsonl").size(), 10u);
+  EXPECT_EQ(without(json_of(d / "run_many/summary.json"), {"seconds"}),
+            without(json_of(d / "run_one/summary.json"), {"seconds"}));
+}
+
 // A resume may use another number of ranks: half a run on one process,
 // the rest on two, ends as the uninterrupted run.
 TEST(Mpi, AResumeMayUseAnotherNumberOfRanks) {

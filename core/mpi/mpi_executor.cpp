@@ -9,6 +9,7 @@
 
 #include <boost/dll/alias.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -49,6 +50,17 @@ class MpiExecutor : public nas::Executor {
   std::vector<int64_t> units_per_process() const override { return rank_ == 0 ? computed_ : std::vector<int64_t>{}; }
   void abandon(int exit_code) override {
     if (size_ > 1) MPI_Abort(MPI_COMM_WORLD, exit_code);
+  }
+
+  std::string share(const std::string& message) override {
+    uint64_t size = rank_ == 0 ? message.size() : 0;
+    MPI_Bcast(&size, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    std::string out = rank_ == 0 ? message : std::string(size, '\0');
+    // MPI counts are int: a leaf set of a few hundred archs can pass 2 GB.
+    constexpr uint64_t kChunk = uint64_t{1} << 30;
+    for (uint64_t at = 0; at < size; at += kChunk)
+      MPI_Bcast(&out[at], static_cast<int>(std::min(kChunk, size - at)), MPI_BYTE, 0, MPI_COMM_WORLD);
+    return out;
   }
 
   void map(const std::vector<std::size_t>& units, const Compute& compute, const Accept& accept) override {

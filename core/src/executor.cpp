@@ -41,6 +41,7 @@ class LibraryExecutor : public Executor {
   void map(const std::vector<std::size_t>& units, const Compute& compute, const Accept& accept) override {
     inner_->map(units, compute, accept);
   }
+  std::string share(const std::string& message) override { return inner_->share(message); }
   std::string describe() const override { return inner_->describe(); }
   void abandon(int exit_code) override { inner_->abandon(exit_code); }
   std::vector<int64_t> units_per_process() const override { return inner_->units_per_process(); }

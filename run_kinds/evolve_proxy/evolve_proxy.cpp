@@ -15,9 +15,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -26,6 +29,7 @@
 #include "nas/csv.h"
 #include "nas/data.h"
 #include "nas/errors.h"
+#include "nas/executor.h"
 #include "nas/interrupt.h"
 #include "nas/plot.h"
 #include "nas/progress.h"
@@ -215,35 +219,135 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   if (data.at("name") == "synthetic" && ctx.verbosity != Verbosity::Quiet)
     std::cerr << "note: probing on synthetic Gaussian data (no image sample is shipped for this dataset)\n";
   const InitSpec init{resolved.at("init").at("kind"), resolved.at("init").at("seed").get<uint64_t>()};
-  // Reads `wanted` leaves of one arch; nullopt (and a note) when that fails.
-  int64_t leaf_errors = 0;
-  auto read_leaves = [&](const Arch& arch, const std::vector<std::string>& wanted) -> std::optional<expr::LeafSet> {
+  Executor& executor = executor_of(ctx);
+  const bool alone = executor.processes() == 1;
+  // Reads `wanted` leaves of one arch; nullopt and the reason when that fails.
+  auto read_leaves = [&](const Arch& arch, const std::vector<std::string>& wanted,
+                         std::string* error) -> std::optional<expr::LeafSet> {
     auto collector = std::make_shared<LeafCollector>(wanted);
     const Scorer scorer(*space, {{"leaves", collector}}, batch, init, device);
     const ArchScores s = scorer.score(arch);
     if (!s.errors.at(0).empty()) {
-      ++leaf_errors;
-      if (ctx.verbosity != Verbosity::Quiet)
-        std::cerr << "note: " << space->to_string(arch) << ": probes failed (" << s.errors[0] << "); its scores are NaN\n";
+      *error = s.errors[0];
       return std::nullopt;
     }
     return std::move(collector->last);
   };
+  int64_t leaf_errors = 0;
+  auto note_leaf_error = [&](const Arch& arch, const std::string& error) {
+    ++leaf_errors;
+    if (ctx.verbosity != Verbosity::Quiet)
+      std::cerr << "note: " << space->to_string(arch) << ": probes failed (" << error << "); its scores are NaN\n";
+  };
+  // The one unit kind whose result is a number: fitness, exact as hex.
+  auto fitness_text = [](double f) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%a", f);
+    return std::string(buf);
+  };
+  std::vector<std::optional<expr::LeafSet>> search_leaves;
+  auto fitness_unit = [&](const std::vector<std::string>& texts) {
+    return [&, texts](std::size_t u) {
+      return fitness_text(fitness_of(values_on(expr::parse(texts[u]), search_leaves), split.first_y));
+    };
+  };
+  // A held-out arch: its label and every judged expression's score.
+  auto holdout_unit = [&](const std::vector<std::string>& judged_texts) -> Executor::Compute {
+    std::vector<expr::Node> nodes;
+    std::vector<std::string> wanted;  // only the leaves these read: the passes of the others are skipped
+    for (const auto& t : judged_texts) {
+      nodes.push_back(expr::parse(t));
+      for (const auto& l : expr::leaves_of(nodes.back()))
+        if (std::find(wanted.begin(), wanted.end(), l) == wanted.end()) wanted.push_back(l);
+    }
+    return [&, nodes, wanted](std::size_t k) {
+      std::string error;
+      const auto l = read_leaves(split.second[k], wanted, &error);
+      json scores = json::array();
+      for (const auto& n : nodes) scores.push_back(finite_or_string(value_on(n, l)));
+      const json line = {{"arch", space->to_string(split.second[k])}, {metric, split.second_y[k]}, {"scores", scores}};
+      return json{{"line", line}, {"error", error}}.dump();
+    };
+  };
+  // A process other than the writer: computes the units of each map the
+  // writer announces, on the leaves it is sent.
+  auto follow_writer = [&]() -> json {
+    const auto ignore = [](std::size_t, const std::string&) {};
+    for (;;) {
+      std::string message = executor.share("");
+      const std::string tag = message.substr(0, message.find('\n'));
+      if (tag == "leaves") {
+        search_leaves.clear();
+        for (std::size_t at = tag.size() + 1; at < message.size();) {
+          uint64_t n = 0;
+          std::memcpy(&n, message.data() + at, sizeof n);
+          at += sizeof n;
+          if (n == 0) search_leaves.emplace_back();
+          else search_leaves.push_back(expr::LeafSet::from_bytes(message.substr(at, n), device));
+          at += n;
+        }
+        continue;
+      }
+      std::vector<std::string> texts;
+      for (std::size_t at = message.find('\n'); at != std::string::npos;) {
+        const std::size_t end = message.find('\n', at + 1);
+        texts.push_back(message.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1));
+        at = end;
+      }
+      if (tag == "eval") {
+        executor.map({}, fitness_unit(texts), ignore);
+      } else if (tag == "judge") {
+        search_leaves.clear();
+        executor.map({}, holdout_unit(texts), ignore);
+        return json{{"run", "evolve_proxy"}, {"complete", true}};
+      } else if (tag == "stop") {
+        return json{{"run", "evolve_proxy"}, {"complete", false}};
+      } else {
+        throw Error("evolve_proxy: rank 0 sent \"" + tag.substr(0, 40) + "\", which this rank does not know (mixed nasrun builds?)");
+      }
+    }
+  };
+  // What the writer tells the other processes between maps (MPI only): the
+  // leaves of the search set, each generation's new expressions, the
+  // expressions to judge on the held-out archs, or that the run stopped.
+  auto tell_others = [&](const std::string& message) {
+    if (!alone) executor.share(message);
+  };
   auto partial = [&](const char* phase) {
+    tell_others("stop");
     const json p = {{"run", "evolve_proxy"}, {"complete", false}, {"stopped_in", phase}};
     dir.write_json("summary.json", p);
     return p;
   };
 
   // ---- The search set's leaves, kept for the whole evolution --------------
+  // One unit per arch on any process; every process then keeps all of them,
+  // as each evaluates its share of every generation.
   const auto t_leaves = Clock::now();
-  std::vector<std::optional<expr::LeafSet>> search_leaves;
+  std::string all_bytes;  // MPI: every arch's leaves, length-prefixed (0: unreadable)
   {
     Progress progress("probed", static_cast<long long>(split.first.size()), ctx.verbosity);
     const double limit = evo.at("memory_gb").get<double>() * 1e9;
-    for (std::size_t k = 0; k < split.first.size(); ++k) {
-      if (stop_requested()) return partial("probes");
-      search_leaves.push_back(read_leaves(split.first[k], leaves));
+    std::vector<std::size_t> units(split.first.size());
+    std::iota(units.begin(), units.end(), 0);
+    const auto compute = [&](std::size_t k) {
+      std::string error;
+      const auto l = read_leaves(split.first[k], leaves, &error);
+      return l ? "1" + l->to_bytes() : "0" + error;
+    };
+    const auto accept = [&](std::size_t k, const std::string& result) {
+      if (result.at(0) == '0') {
+        note_leaf_error(split.first[k], result.substr(1));
+        search_leaves.emplace_back();
+      } else {
+        search_leaves.push_back(expr::LeafSet::from_bytes(result.substr(1), device));
+      }
+      const std::string bytes = result.at(0) == '0' ? std::string() : result.substr(1);
+      if (!alone) {
+        const uint64_t n = bytes.size();
+        all_bytes.append(reinterpret_cast<const char*>(&n), sizeof n);
+        all_bytes += bytes;
+      }
       if (k == 0 && search_leaves[0]) {
         const double estimate = static_cast<double>(search_leaves[0]->bytes()) * static_cast<double>(split.first.size());
         if (estimate > limit)  // archs differ in size: the first is a guide, not a bound
@@ -253,9 +357,14 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
                                                     "/evolution/memory_gb");
       }
       progress.update(static_cast<long long>(k + 1));
-    }
+    };
+    executor.map(units, compute, accept);
     progress.finish();
   }
+  if (!executor.is_writer()) return follow_writer();
+  if (search_leaves.size() < split.first.size()) return partial("probes");
+  tell_others("leaves\n" + all_bytes);
+  all_bytes = std::string();
   int64_t leaf_bytes = 0;
   for (const auto& l : search_leaves)
     if (l) leaf_bytes += l->bytes();
@@ -265,16 +374,30 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   const auto t_evolve = Clock::now();
   std::unordered_map<std::string, double> memo;  // text -> fitness
   std::vector<std::string> evaluated_order;      // first evaluation order, for expressions.csv
-  auto evaluate = [&](const expr::Node& node) {
-    Candidate c{expr::to_string(node), node, -1, expr::size(node)};
-    if (auto it = memo.find(c.text); it != memo.end()) {
-      c.fitness = it->second;
-      return c;
-    }
-    c.fitness = fitness_of(values_on(node, search_leaves), split.first_y);
-    memo.emplace(c.text, c.fitness);
-    evaluated_order.push_back(c.text);
-    return c;
+  // Fills in the fitness of `cs`: the expressions not yet known are
+  // evaluated in one map (on any process), and recorded in the order they
+  // first occur, as if evaluated one by one.
+  auto evaluate = [&](const std::vector<Candidate*>& cs) {
+    std::vector<std::string> fresh;
+    std::set<std::string> seen;
+    for (const Candidate* c : cs)
+      if (!memo.count(c->text) && seen.insert(c->text).second) fresh.push_back(c->text);
+    std::string message = "eval";
+    for (const auto& t : fresh) message += "\n" + t;
+    tell_others(message);
+    std::vector<std::size_t> units(fresh.size());
+    std::iota(units.begin(), units.end(), 0);
+    executor.map(units, fitness_unit(fresh), [&](std::size_t u, const std::string& result) {
+      memo.emplace(fresh[u], std::strtod(result.c_str(), nullptr));
+      evaluated_order.push_back(fresh[u]);
+    });
+    for (Candidate* c : cs) c->fitness = memo.at(c->text);
+  };
+  auto candidate = [](const expr::Node& node) { return Candidate{expr::to_string(node), node, -1, expr::size(node)}; };
+  auto all_of = [](std::vector<Candidate>& cs) {
+    std::vector<Candidate*> p;
+    for (auto& c : cs) p.push_back(&c);
+    return p;
   };
 
   const auto pop_size = static_cast<std::size_t>(evo.at("population").get<int64_t>());
@@ -326,17 +449,18 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   if (first_generation == 0) {
     std::set<std::string> taken;
     for (const auto& text : resolved.at("seed_expressions")) {
-      Candidate c = evaluate(expr::parse(text.get<std::string>()));
+      Candidate c = candidate(expr::parse(text.get<std::string>()));
       if (taken.insert(c.text).second) population.push_back(std::move(c));
     }
     Rng rng(derive_seed(seed, 0xe70));
     for (std::size_t tries = 0; population.size() < pop_size && tries < 100 * pop_size; ++tries) {
       const expr::Node n = expr::random_expression(rng, grow);
       if (!fits_limits(n) || taken.count(expr::to_string(n))) continue;
-      Candidate c = evaluate(n);
+      Candidate c = candidate(n);
       taken.insert(c.text);
       population.push_back(std::move(c));
     }
+    evaluate(all_of(population));
     log_generation(0);
     first_generation = 1;
   }
@@ -358,10 +482,13 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
       }
       return *best;
     };
+    // Children are drawn from the parents' fitness alone, so a generation's
+    // new expressions can all be evaluated together.
     std::vector<Candidate> next(population.begin(), population.begin() + std::min(elite, population.size()));
+    std::vector<Candidate> children;
     std::set<std::string> taken;
     for (const auto& c : next) taken.insert(c.text);
-    while (next.size() < pop_size) {
+    while (next.size() + children.size() < pop_size) {
       const Candidate* parent = nullptr;
       expr::Node child;
       bool found = false;
@@ -373,10 +500,12 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
         else child = expr::mutate(parent->node, rng, grow);
         found = fits_limits(child) && !taken.count(expr::to_string(child));
       }
-      Candidate c = found ? evaluate(child) : *parent;
+      Candidate c = found ? candidate(child) : *parent;
       taken.insert(c.text);
-      next.push_back(std::move(c));
+      children.push_back(std::move(c));
     }
+    evaluate(all_of(children));
+    next.insert(next.end(), children.begin(), children.end());
     population = std::move(next);
     log_generation(g);
     progress.update(g, "best " + std::to_string(population.front().fitness).substr(0, 6));
@@ -384,6 +513,21 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   progress.finish();
   std::sort(population.begin(), population.end(), better);
   const double evolve_seconds = since(t_evolve);
+
+  // ---- Held-out judgement of the best and of the seed expressions ----------
+  std::vector<Candidate> judged;
+  std::set<std::string> taken;
+  const auto top = static_cast<std::size_t>(resolved.at("top").get<int64_t>());
+  for (const auto& c : population)
+    if (judged.size() < top && taken.insert(c.text).second) judged.push_back(c);
+  const std::size_t num_best = judged.size();
+  for (const auto& text : resolved.at("seed_expressions")) {
+    Candidate c = candidate(expr::parse(text.get<std::string>()));
+    if (taken.insert(c.text).second) judged.push_back(std::move(c));
+  }
+  std::vector<Candidate*> seeds_judged = all_of(judged);
+  seeds_judged.erase(seeds_judged.begin(), seeds_judged.begin() + static_cast<std::ptrdiff_t>(num_best));
+  evaluate(seeds_judged);  // known already (the first generation's seeds): no work
   search_leaves.clear();  // the held-out phase reads each arch's leaves in turn
 
   {
@@ -394,52 +538,40 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
     dir.write_text("expressions.csv", csv.str());
   }
 
-  // ---- Held-out judgement of the best and of the seed expressions ----------
-  std::vector<Candidate> judged;
-  std::set<std::string> taken;
-  const auto top = static_cast<std::size_t>(resolved.at("top").get<int64_t>());
-  for (const auto& c : population)
-    if (judged.size() < top && taken.insert(c.text).second) judged.push_back(c);
-  const std::size_t num_best = judged.size();
-  for (const auto& text : resolved.at("seed_expressions")) {
-    const expr::Node n = expr::parse(text.get<std::string>());
-    if (taken.insert(expr::to_string(n)).second) judged.push_back(evaluate(n));
-  }
-
-  // Only the leaves the judged expressions read: the passes the others
-  // need (the input Jacobian, say) are skipped for every held-out arch.
-  std::vector<std::string> judged_leaves;
-  for (const auto& c : judged)
-    for (const auto& l : expr::leaves_of(c.node))
-      if (std::find(judged_leaves.begin(), judged_leaves.end(), l) == judged_leaves.end()) judged_leaves.push_back(l);
-
   const auto t_holdout = Clock::now();
   std::unordered_map<std::string, json> done;
   for (auto& line : dir.read_lines("holdout.jsonl")) done[line.at("arch").get<std::string>()] = line;
-  std::vector<std::vector<double>> holdout_scores(judged.size());
+  std::vector<json> lines(split.second.size());
+  std::vector<std::size_t> units;
+  for (std::size_t k = 0; k < split.second.size(); ++k) {
+    const auto it = done.find(space->to_string(split.second[k]));
+    if (it != done.end() && it->second.at("scores").size() == judged.size()) lines[k] = it->second;
+    else units.push_back(k);
+  }
+  std::string message = "judge";
+  std::vector<std::string> judged_texts;
+  for (const auto& c : judged) message += "\n" + c.text, judged_texts.push_back(c.text);
+  tell_others(message);
   {
     Progress hp("held-out archs", static_cast<long long>(split.second.size()), ctx.verbosity);
-    for (std::size_t k = 0; k < split.second.size(); ++k) {
-      if (stop_requested()) return partial("holdout");
-      const std::string arch = space->to_string(split.second[k]);
-      json line;
-      if (auto it = done.find(arch); it != done.end() && it->second.at("scores").size() == judged.size()) {
-        line = it->second;
-      } else {
-        const auto l = read_leaves(split.second[k], judged_leaves);
-        json scores = json::array();
-        for (const auto& c : judged) scores.push_back(finite_or_string(value_on(c.node, l)));
-        line = {{"arch", arch}, {metric, split.second_y[k]}, {"scores", scores}};
-        dir.append_line("holdout.jsonl", line);
-      }
-      for (std::size_t e = 0; e < judged.size(); ++e) {
-        const json& v = line.at("scores")[e];
-        holdout_scores[e].push_back(v.is_number() ? v.get<double>() : std::nan(""));
-      }
-      hp.update(static_cast<long long>(k + 1));
-    }
+    long long finished = static_cast<long long>(split.second.size() - units.size());
+    executor.map(units, holdout_unit(judged_texts),
+                 [&](std::size_t k, const std::string& result) {
+                   json r = json::parse(result);
+                   if (!r.at("error").get<std::string>().empty()) note_leaf_error(split.second[k], r.at("error"));
+                   lines[k] = std::move(r.at("line"));
+                   dir.append_line("holdout.jsonl", lines[k]);
+                   hp.update(++finished);
+                 });
     hp.finish();
   }
+  if (std::any_of(lines.begin(), lines.end(), [](const json& l) { return l.is_null(); })) return partial("holdout");
+  std::vector<std::vector<double>> holdout_scores(judged.size());
+  for (const json& line : lines)
+    for (std::size_t e = 0; e < judged.size(); ++e) {
+      const json& v = line.at("scores")[e];
+      holdout_scores[e].push_back(v.is_number() ? v.get<double>() : std::nan(""));
+    }
   const double holdout_seconds = since(t_holdout);
 
   // Transfer: the same held-out scores against another benchmark's labels of
@@ -553,7 +685,7 @@ void report_evolve_proxy(const json& summary, std::ostream& out) {
 
 struct EvolveProxy : FunctionRunKind {
   EvolveProxy(const json&, const PluginContext&)
-      : FunctionRunKind(resolve_evolve_proxy, run_evolve_proxy, report_evolve_proxy) {}
+      : FunctionRunKind(resolve_evolve_proxy, run_evolve_proxy, report_evolve_proxy, /*distributes=*/true) {}
   static OptionSchema options() { return evolve_proxy_keys(); }
 };
 

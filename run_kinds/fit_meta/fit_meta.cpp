@@ -67,17 +67,30 @@ bool build_rows(FeatureBuilder& builder, const std::vector<Arch>& archs, std::ve
   const auto compute = [&](std::size_t k) {
     const int64_t before = builder.proxy_errors();
     std::vector<float> row;
-    builder.append_row(archs[k], row);
+    ArchScores computed;
+    builder.append_row(archs[k], row, &computed);
     json values = json::array();
     for (float v : row) values.push_back(finite_or_string(v));
-    return json{{"row", values}, {"errors", builder.proxy_errors() - before}}.dump();
+    json unit = {{"row", values}, {"errors", builder.proxy_errors() - before}};
+    if (!computed.scores.empty() && !computed.cached) {  // for the writer's score cache
+      json scores = json::array();
+      for (double v : computed.scores) scores.push_back(finite_or_string(v));
+      unit["scores"] = scores;
+      unit["failures"] = computed.errors;
+    }
+    return unit.dump();
   };
   auto last = Clock::now();
   std::size_t done = 0;
-  const auto accept = [&](std::size_t, const std::string& text) {
+  const auto accept = [&](std::size_t k, const std::string& text) {
     const json j = json::parse(text);
     for (const auto& v : j.at("row")) x.push_back(static_cast<float>(number_from_json(v)));
     errors += j.at("errors").get<int64_t>();
+    if (j.contains("scores")) {  // computed on some process: the cache is written here
+      std::vector<double> scores;
+      for (const auto& v : j.at("scores")) scores.push_back(number_from_json(v));
+      builder.remember(archs[k], scores, j.at("failures").get<std::vector<std::string>>());
+    }
     if (verbosity != Verbosity::Quiet && since(last) > 10) {
       std::cerr << "features: " << done + 1 << "/" << archs.size() << " archs\n";
       last = Clock::now();

@@ -1,11 +1,8 @@
 #include "nas/proxy_source.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
-#include <unordered_map>
 
-#include "nas/csv.h"
 #include "nas/errors.h"
 #include "nas/meta_model.h"
 #include "nas/published_scores.h"

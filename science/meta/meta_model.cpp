@@ -279,7 +279,12 @@ FeatureBuilder::FeatureBuilder(const MetaFeatures& f, const SearchSpace& space, 
 
 FeatureBuilder::~FeatureBuilder() = default;
 
-void FeatureBuilder::append_row(const Arch& arch, std::vector<float>& out) {
+void FeatureBuilder::remember(const Arch& arch, const std::vector<double>& scores,
+                              const std::vector<std::string>& errors) {
+  if (s_->evaluator) s_->evaluator->remember(arch, scores, errors);
+}
+
+void FeatureBuilder::append_row(const Arch& arch, std::vector<float>& out, ArchScores* computed) {
   State& s = *s_;
   const std::string id = s.space->identity(arch);
   if (!s.evaluator) {
@@ -292,6 +297,7 @@ void FeatureBuilder::append_row(const Arch& arch, std::vector<float>& out) {
       if (!r.errors[p].empty()) ++s.errors;
       out.push_back(feature_of(r.scores[p]));
     }
+    if (computed) *computed = r;
   }
   for (const Encoding* e : s.encodings) e->append(*s.space, arch, out);
 }

@@ -37,6 +37,13 @@ class Executor {
   /// finished (an exception is then rethrown).
   virtual void map(const std::vector<std::size_t>& units, const Compute& compute, const Accept& accept) = 0;
 
+  /// The writer's `message`, on every process. A run kind whose units
+  /// depend on results of earlier maps (evolve_proxy's next generation)
+  /// sends the others what they need to compute them; their own argument is
+  /// ignored. Every process calls it at the same point of the run, between
+  /// maps.
+  virtual std::string share(const std::string& message) { return message; }
+
   /// What the log's first line says, e.g. "3 MPI ranks".
   virtual std::string describe() const = 0;
 

@@ -36,6 +36,7 @@
 // return them; rank statistics put it last. It is never an error.
 #pragma once
 #include <ATen/Tensor.h>
+#include <c10/core/Device.h>
 
 #include <cstdint>
 #include <map>
@@ -110,6 +111,13 @@ class LeafSet {
   bool has(const std::string& leaf) const { return values_.count(leaf) > 0; }
   /// Bytes the leaves hold.
   int64_t bytes() const;
+
+  /// The leaves as bytes, and back onto `device` (expr_leaf_bytes.cpp), so
+  /// that the processes of an MPI job can evaluate expressions on leaves
+  /// another process read. The memo is not kept: it is recomputed, to the
+  /// same values.
+  std::string to_bytes() const;
+  static LeafSet from_bytes(const std::string& bytes, c10::Device device);
 
   /// Results of the matrix operations on bare leaves (corr(J), eig(K),
   /// eig(corr(J)), ...), kept so that a GP run computes each once per arch:

@@ -77,8 +77,11 @@ class FeatureBuilder {
                  bool use_cache, const std::string& path, bool write_cache = true);
   ~FeatureBuilder();
 
-  /// Appends one row (num_columns() values) for `arch`.
-  void append_row(const Arch& arch, std::vector<float>& out);
+  /// Appends one row (num_columns() values) for `arch`. With computed
+  /// scores, `computed` (when given) receives them as the evaluator gave them.
+  void append_row(const Arch& arch, std::vector<float>& out, ArchScores* computed = nullptr);
+  /// Puts base-proxy scores another process computed in the score cache.
+  void remember(const Arch& arch, const std::vector<double>& scores, const std::vector<std::string>& errors);
   std::size_t num_columns() const { return names_.size(); }
   const std::vector<std::string>& names() const { return names_; }
 
