@@ -71,6 +71,8 @@ class MoveProposal : public Mutator {
     return n[best];
   }
 
+  bool steered() const override { return true; }
+
  private:
   const SearchSpace& space_;
   ProxyFn proxy_;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "nas/options.h"
+#include "speedup.h"
 
 namespace {
 
@@ -333,6 +334,100 @@ TEST(Nasrun, InterruptWritesAPartialSummaryAndSaysHowToResume) {
   const Result r = nasrun("p.json --output run --resume --quiet", d);
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(read_json(d / "run/summary.json")["complete"], true);
+}
+
+// Queries to the target and speed-up on curves worked out by hand. The
+// plain random search ends at 93.0 (its target), first reached at query 4
+// (query 5 dips: a better objective with a worse test accuracy); the warmup
+// variant reaches 93.0 at query 2, a 2x speed-up; the move variant never
+// does; an entry with other options has no plain entry of its own.
+TEST(Compare, QueriesToTargetAndSpeedUpOnAHandMadeCase) {
+  using nas::search_run::CompareEntry;
+  const std::vector<CompareEntry> entries = {
+      {"rs", "random", "{}", true, {90.0, 91.0, 92.0, 93.0, 92.5, 93.0}},
+      {"rs+warmup", "random", "{}", false, {91.0, 93.0, 93.0, 93.5, 93.5, 93.5}},
+      {"rs+move", "random", "{}", false, {90.0, 90.5, 91.0, 92.0, 92.9, 92.9}},
+      {"other", "random", "{\"x\":1}", false, {94.0}},
+      {"ae", "aging_evolution", "{}", true, {80.0, 95.0, 95.0}},
+      {"ae+warmup", "aging_evolution", "{}", false, {95.0, 95.0, 95.0}}};
+  const auto s = nas::search_run::speedups(entries);
+  ASSERT_EQ(s.size(), entries.size());
+  EXPECT_EQ(s[0].plain_label, "rs");
+  EXPECT_EQ(s[0].target, 93.0);
+  EXPECT_EQ(s[0].queries_to_target, 4);
+  EXPECT_EQ(s[0].speedup, 1.0);
+  EXPECT_EQ(s[1].plain_label, "rs");
+  EXPECT_EQ(s[1].queries_to_target, 2);
+  EXPECT_EQ(s[1].plain_queries_to_target, 4);
+  EXPECT_EQ(s[1].speedup, 2.0);
+  EXPECT_EQ(s[2].queries_to_target, std::nullopt);
+  EXPECT_EQ(s[2].speedup, std::nullopt);
+  EXPECT_EQ(s[3].plain_label, std::nullopt);
+  EXPECT_EQ(s[3].speedup, std::nullopt);
+  EXPECT_EQ(s[5].plain_label, "ae");
+  EXPECT_EQ(s[5].target, 95.0);
+  EXPECT_EQ(s[5].speedup, 2.0);
+}
+
+// A short Zero-Cost-NAS compare end to end: reinforce plain and with both
+// zero-cost helps beside random search, with speed-ups, the regret plot's
+// data and the ask/tell overhead in every output.
+TEST(Compare, ZeroCostCompareReportsSpeedUpsRegretAndOverhead) {
+  const fs::path d = temp_dir("zero_cost_compare");
+  const json w = {{"proxy", "synflow"}, {"source", "nbsz"}, {"pool", 200}};
+  const json m = {{"proxy", "synflow"}, {"source", "nbsz"}, {"candidates", 10}};
+  json p = {{"run", "compare"}, {"seed", 3}, {"space", {{"name", "nb201"}}}, {"budget", {{"queries", 20}}},
+            {"repeats", 3}, {"output", "run"},
+            {"strategies", {{{"name", "random"}},
+                            {{"name", "reinforce"}},
+                            {{"name", "reinforce"}, {"warmup", w}},
+                            {{"name", "reinforce"}, {"move_proposal", m}},
+                            {{"name", "reinforce"}, {"warmup", w}, {"move_proposal", m}}}}};
+  write_json(d / "p.json", p);
+  const Result r = nasrun("p.json --threads 1", d);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const json summary = read_json(d / "run/summary.json");
+  EXPECT_EQ(summary["labels"], json({"random", "reinforce", "reinforce+warmup", "reinforce+move",
+                                     "reinforce+warmup+move"}));
+  const double table_best = summary["table_best_test_acc"];
+  EXPECT_NEAR(table_best, 94.37, 0.01) << "NB201 CIFAR-10's best test accuracy";
+  const json& plain = summary["strategies"]["reinforce"];
+  EXPECT_EQ(plain["plain"], "reinforce");
+  EXPECT_EQ(plain["target_test_acc"], plain["mean_curve"].back());
+  for (const char* label : {"reinforce+warmup", "reinforce+move", "reinforce+warmup+move"}) {
+    const json& e = summary["strategies"][label];
+    EXPECT_EQ(e["plain"], "reinforce") << label;
+    EXPECT_EQ(e["target_test_acc"], plain["target_test_acc"]) << label;
+    if (!e["queries_to_target"].is_null())
+      EXPECT_DOUBLE_EQ(e["speedup"].get<double>(), plain["queries_to_target"].get<double>() /
+                                                      e["queries_to_target"].get<double>())
+          << label;
+    EXPECT_GT(e["ask_tell_ms_per_query"].get<double>(), 0) << label;
+    for (const auto& u : e["repeats"]) EXPECT_GT(u["ask_tell_seconds"].get<double>(), 0) << label;
+  }
+  EXPECT_EQ(summary["strategies"]["random"]["plain"], "random");
+  // The two zero-cost helps make different searches.
+  EXPECT_NE(summary["strategies"]["reinforce"]["mean_curve"], summary["strategies"]["reinforce+warmup"]["mean_curve"]);
+  EXPECT_NE(summary["strategies"]["reinforce"]["mean_curve"], summary["strategies"]["reinforce+move"]["mean_curve"]);
+
+  std::ifstream csv(d / "run/speedups.csv");
+  std::string header, line;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("label,strategy,plain,target_test_acc,queries_to_target,plain_queries_to_target,speedup,", 0), 0u)
+      << header;
+  int rows = 0;
+  while (std::getline(csv, line)) ++rows;
+  EXPECT_EQ(rows, 5);
+  // Regret = table best - mean best-so-far test accuracy, in the curve data.
+  std::ifstream dat(d / "run/curve_1.dat");
+  std::getline(dat, header);
+  EXPECT_NE(header.find("mean_test_regret"), std::string::npos) << header;
+  double q, mean_acc, ci, time, regret;
+  ASSERT_TRUE(dat >> q >> mean_acc >> ci >> time >> regret);
+  EXPECT_NEAR(regret, table_best - mean_acc, 1e-9);
+  EXPECT_TRUE(fs::exists(d / "run/regret_queries.gp"));
+  EXPECT_NE(r.output.find("speed-up"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ms/query"), std::string::npos) << r.output;
 }
 
 }  // namespace

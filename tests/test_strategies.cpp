@@ -1,4 +1,5 @@
-// The search-strategy plugins (random, aging_evolution, local_search, tpe),
+// The search-strategy plugins (random, aging_evolution, local_search, tpe,
+// reinforce),
 // loaded from their files and driven by ask/tell on a toy space.
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 
 #include "nas/errors.h"
 #include "nas/registry.h"
+#include "reinforce_policy.h"
 #include "zero_cost.h"
 
 namespace {
@@ -67,7 +69,7 @@ class RecordingMutator : public nas::Mutator {
 const nas::Registry& registry() {
   static const nas::Registry r = [] {
     nas::Registry reg;
-    for (const char* name : {"random", "aging_evolution", "local_search", "tpe"})
+    for (const char* name : {"random", "aging_evolution", "local_search", "tpe", "reinforce"})
       reg.add(std::string(NASRUN_PLUGIN_DIR) + "/nas_" + name + ".so");
     return reg;
   }();
@@ -120,7 +122,7 @@ double best_of(const std::vector<Arch>& archs) {
 
 std::set<Arch> distinct(const std::vector<Arch>& archs) { return {archs.begin(), archs.end()}; }
 
-const std::vector<std::string> kAll = {"random", "aging_evolution", "local_search", "tpe"};
+const std::vector<std::string> kAll = {"random", "aging_evolution", "local_search", "tpe", "reinforce"};
 
 TEST(Strategies, AllLoadFromTheirFiles) {
   EXPECT_TRUE(registry().refusals().empty());
@@ -141,10 +143,11 @@ TEST(Strategies, SameSeedSameSequenceOtherSeedAnother) {
   }
 }
 
-TEST(Strategies, OnlyEvolutionMutates) {
+TEST(Strategies, OnlyEvolutionAndReinforceMutate) {
   ToySpace space(6, 5);
   RecordingMutator m(space);
-  for (const auto& name : kAll) EXPECT_EQ(make(name, space, m, 0)->uses_mutation(), name == "aging_evolution");
+  for (const auto& name : kAll)
+    EXPECT_EQ(make(name, space, m, 0)->uses_mutation(), name == "aging_evolution" || name == "reinforce") << name;
 }
 
 TEST(Strategies, AllButEvolutionNeverAskTwice) {
@@ -368,6 +371,164 @@ TEST(Tpe, WithoutDedupeItMayAskAgain) {
   EXPECT_EQ(distinct(deduped).size(), 9u);
   auto asked = run(*make("tpe", space, m, 0, {{"dedupe", false}}), 60, separable);
   EXPECT_EQ(asked.size(), 60u);
+}
+
+// ---- reinforce ------------------------------------------------------------
+
+/// A toy space where the first two dimensions must differ.
+class PairwiseDistinctSpace : public ToySpace {
+ public:
+  PairwiseDistinctSpace() : ToySpace(4, 3) {}
+  std::string invalid_reason(const Arch& a) const override {
+    const std::string r = ToySpace::invalid_reason(a);
+    if (!r.empty()) return r;
+    return a.choices[0] == a.choices[1] ? "the first two choices are equal" : "";
+  }
+  std::optional<int64_t> size() const override { return std::nullopt; }
+};
+
+/// Move proposal's place in the core: a steered mutator, recording each
+/// sample it is given.
+class SteeredRecordingMutator : public RecordingMutator {
+ public:
+  using RecordingMutator::RecordingMutator;
+  bool steered() const override { return true; }
+};
+
+// The policy's arithmetic, step by step as the plugin runs it on each tell
+// (baseline updated with the reward first, then one Adam step), against
+// figures worked out by hand from torch.optim.Adam's documented update
+// (in plain Python, double precision) on a 2-dimension space of 2 x 3 choices.
+TEST(Reinforce, GradientStepMatchesAHandComputedOne) {
+  nas::strategies::CategoricalPolicy policy({2, 3}, 0.01);
+  nas::strategies::ExponentialMovingAverage baseline(0.9);
+  const std::vector<std::pair<Arch, double>> tells = {{Arch{{1, 2}}, 90.0}, {Arch{{0, 0}}, 80.0}, {Arch{{1, 1}}, 95.0}};
+  const double expected_baseline[] = {90.0, 84.73684210526316, 88.5239852398524};
+  const std::vector<std::vector<std::vector<double>>> expected_logits = {
+      {{0, 0}, {0, 0, 0}},  // advantage 0, though Adam's step count advances
+      {{-0.007441368191247599, 0.007441368191247599},
+       {-0.007441368202353155, 0.007441368169036489, 0.007441368169036489}},
+      {{-0.015996218863821122, 0.015996218863821122},
+       {-0.01578611820271939, 0.015418635492596217, 0.00565946302432136}}};
+  for (std::size_t i = 0; i < tells.size(); ++i) {
+    baseline.update(tells[i].second);
+    EXPECT_NEAR(baseline.value(), expected_baseline[i], 1e-12) << "tell " << i;
+    policy.step(tells[i].first, tells[i].second - baseline.value());
+    for (std::size_t d = 0; d < 2; ++d)
+      for (std::size_t k = 0; k < expected_logits[i][d].size(); ++k)
+        EXPECT_NEAR(policy.logits(d)[k], expected_logits[i][d][k], 1e-14) << "tell " << i << " dim " << d;
+  }
+  // The gradient itself: -advantage * (onehot - softmax), here at uniform logits.
+  nas::strategies::CategoricalPolicy fresh({2, 3}, 0.01);
+  const std::vector<double> g = fresh.gradient(Arch{{1, 2}}, 2.0);
+  const std::vector<double> expected_g = {1.0, -1.0, 2.0 / 3, 2.0 / 3, -4.0 / 3};
+  for (std::size_t i = 0; i < g.size(); ++i) EXPECT_NEAR(g[i], expected_g[i], 1e-15) << i;
+  EXPECT_NEAR(fresh.log_prob(Arch{{1, 2}}), std::log(1.0 / 6), 1e-15);
+}
+
+TEST(Reinforce, AsksOnlyValidArchsOfASpaceWithInvalidOnes) {
+  PairwiseDistinctSpace space;
+  RecordingMutator m(space);
+  auto asked = run(*make("reinforce", space, m, 3), 300, separable);
+  ASSERT_EQ(asked.size(), 300u);
+  for (const Arch& a : asked) EXPECT_TRUE(space.is_valid(a)) << space.to_string(a);
+  EXPECT_TRUE(m.parents.empty()) << "plain reinforce asks its samples unchanged";
+}
+
+// A NaN is rewarded as the worst value told so far, and before any finite
+// value it changes nothing: the asks equal those of a twin told the worst
+// value instead, and for the leading NaN told nothing at all.
+TEST(Reinforce, NaNIsToldAsTheWorstSoFar) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  auto with_nan = make("reinforce", space, m, 12);
+  auto twin = make("reinforce", space, m, 12);
+  double worst = INFINITY;
+  for (int k = 0; k < 120; ++k) {
+    const Arch a = *with_nan->ask();
+    const Arch b = *twin->ask();
+    ASSERT_EQ(a, b) << "ask " << k;
+    const bool fails = k == 0 || k % 7 == 3;
+    with_nan->tell(a, fails ? NAN : separable(a));
+    if (!fails) twin->tell(b, separable(b)), worst = std::min(worst, separable(b));
+    else if (k > 0) twin->tell(b, worst);
+  }
+  // And the NaN did move the policy (away from failures): a twin told a
+  // good value instead diverges.
+  auto other = make("reinforce", space, m, 12);
+  auto base = make("reinforce", space, m, 12);
+  std::vector<Arch> x, y;
+  for (int k = 0; k < 120; ++k) {
+    const Arch a = *other->ask(), b = *base->ask();
+    x.push_back(a), y.push_back(b);
+    other->tell(a, k % 7 == 3 ? NAN : separable(a));
+    base->tell(b, k % 7 == 3 ? 0.0 : separable(b));
+  }
+  EXPECT_NE(x, y);
+}
+
+// The policy learns: on a separable objective its later samples are better
+// than its first ones (mean over seeds).
+TEST(Reinforce, LaterSamplesBeatEarlierOnes) {
+  ToySpace space(6, 5);
+  double early = 0, late = 0;
+  const int seeds = 10;
+  for (int seed = 0; seed < seeds; ++seed) {
+    RecordingMutator m(space);
+    auto asked = run(*make("reinforce", space, m, seed, {{"learning_rate", 0.05}}), 400, separable);
+    for (int i = 0; i < 100; ++i) early += separable(asked[i]) / (100.0 * seeds), late += separable(asked[300 + i]) / (100.0 * seeds);
+  }
+  std::cout << "[ figures  ] reinforce mean objective, asks 1-100: " << early << ", asks 301-400: " << late << "\n";
+  EXPECT_GT(late, early + 2.0);
+}
+
+// Warmup: REINFORCE steps on the ranked pool pull the policy towards the
+// proxy's best archs before any query.
+TEST(Reinforce, WarmStartPullsThePolicyTowardsTheRankedPool) {
+  ToySpace space(6, 5);
+  nas::Rng pool_rng(1);
+  const auto ranked = nas::zero_cost::ranked_pool(space, pool_rng, 2000, separable);
+  double plain = 0, warmed = 0;
+  const int seeds = 10;
+  for (int seed = 0; seed < seeds; ++seed) {
+    RecordingMutator m(space);
+    auto a = make("reinforce", space, m, seed);
+    auto b = make("reinforce", space, m, seed);
+    ASSERT_TRUE(b->warm_start(ranked));
+    const auto pa = run(*a, 50, separable), pb = run(*b, 50, separable);
+    EXPECT_NE(pa, pb) << "seed " << seed;
+    for (int i = 0; i < 50; ++i) plain += separable(pa[i]) / (50.0 * seeds), warmed += separable(pb[i]) / (50.0 * seeds);
+  }
+  std::cout << "[ figures  ] reinforce mean objective of the first 50 asks: plain " << plain << ", warm-started "
+            << warmed << "\n";
+  EXPECT_GT(warmed, plain + 1.0);
+  // No warmup steps: a warm start changes nothing.
+  RecordingMutator m(space);
+  auto c = make("reinforce", space, m, 4, {{"warmup_steps", 0}});
+  auto d = make("reinforce", space, m, 4, {{"warmup_steps", 0}});
+  ASSERT_TRUE(d->warm_start(ranked));
+  EXPECT_EQ(run(*c, 30, separable), run(*d, 30, separable));
+}
+
+// Move proposal: each ask is what the steered mutator made of a sample, one
+// edit away from it; the plain strategy's asks are the samples themselves.
+TEST(Reinforce, MoveProposalMutatesEachSampleOnce) {
+  ToySpace space(6, 5);
+  SteeredRecordingMutator steered(space);
+  RecordingMutator plain(space);
+  auto with = run(*make("reinforce", space, steered, 6), 60, separable);
+  auto without = run(*make("reinforce", space, plain, 6), 60, separable);
+  ASSERT_EQ(steered.parents.size(), 60u);
+  EXPECT_TRUE(plain.parents.empty());
+  for (std::size_t i = 0; i < with.size(); ++i) EXPECT_EQ(hamming(steered.parents[i], with[i]), 1) << i;
+  EXPECT_NE(with, without);
+}
+
+TEST(Reinforce, MomentumOfOneIsRefused) {
+  ToySpace space(6, 5);
+  RecordingMutator m(space);
+  EXPECT_THROW(make("reinforce", space, m, 0, {{"ema_momentum", 1.0}}), nas::Error);
+  EXPECT_THROW(make("reinforce", space, m, 0, {{"learning_rate", 0.0}}), nas::PipelineError);
 }
 
 }  // namespace

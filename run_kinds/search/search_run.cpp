@@ -19,6 +19,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "nas/csv.h"
 #include "nas/errors.h"
 #include "nas/executor.h"
 #include "nas/interrupt.h"
@@ -31,6 +32,7 @@
 #include "nas/stats.h"
 #include "nas/strategy.h"
 #include "search.h"
+#include "speedup.h"
 #include "zero_cost.h"
 
 namespace nas::search_run {
@@ -236,7 +238,9 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     Rng pool_rng(derive_seed(repeat_seed, 0x3a7));
     const std::vector<Arch> ranked = zero_cost::ranked_pool(*space_, pool_rng, w.at("pool").get<int64_t>(),
                                                             [&source](const Arch& a) { return source.score(a); });
+    const auto w0 = std::chrono::steady_clock::now();
     warm_start(entry, *strategy, ranked);
+    unit["warm_start_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
     unit["warmup_pool"] = ranked.size();
     unit["warmup_seconds"] = source.seconds() - before;
   }
@@ -246,18 +250,28 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   int consecutive_repeats = 0;
   bool stalled = false;
   double best = kNaN, best_test = kNaN, sim_time = 0;
+  // The strategy's own time (ask and tell, move proposal's proxy look-ups
+  // included; the objective's evaluations not): what a predictor that
+  // retrains each round costs beside the queries.
+  double ask_tell_seconds = 0;
+  const auto timed = [&ask_tell_seconds](auto&& call) {
+    const auto t0 = std::chrono::steady_clock::now();
+    call();
+    ask_tell_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
   json best_line;
   UnitResult result;
   const std::string what = (labelled ? entry.label + " " : "") + "repeat " + std::to_string(repeat + 1) + "/" +
                            std::to_string(resolved_.at("repeats").get<int>()) + ": query";
   Progress progress(what, max_queries, ctx_.verbosity);
   while (queries < max_queries && sim_time < max_seconds && !stop_requested()) {
-    const auto proposal_arch = strategy->ask();
+    std::optional<Arch> proposal_arch;
+    timed([&] { proposal_arch = strategy->ask(); });
     if (!proposal_arch) break;
     const Arch& arch = *proposal_arch;
     const std::string id = space_->identity(arch);
     if (auto it = seen.find(id); it != seen.end()) {
-      strategy->tell(arch, it->second);
+      timed([&] { strategy->tell(arch, it->second); });
       ++free_repeats;
       if (++consecutive_repeats >= kMaxConsecutiveRepeats) {
         stalled = true;
@@ -295,7 +309,7 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     }
     const double value = number_from_json(line.at("objective"));
     seen[id] = value;
-    strategy->tell(arch, value);
+    timed([&] { strategy->tell(arch, value); });
     sim_time += line.value("cost", 0.0);
     if (best_line.is_null() || better(value, best)) {
       best = value, best_line = line;
@@ -313,6 +327,7 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   unit["queries"] = queries;
   unit["simulated_seconds"] = sim_time;
   unit["repeated_proposals"] = free_repeats;
+  unit["ask_tell_seconds"] = ask_tell_seconds;
   if (stalled) unit["stalled"] = true;
   result.summary = unit;
   return result;
@@ -354,23 +369,46 @@ std::vector<double> mean_curve(const std::vector<std::vector<CurvePoint>>& curve
   return m;
 }
 
+// The best test accuracy in the space's table, when the space can be
+// enumerated and its benchmark answers test_acc: what test regret is
+// measured from.
+std::optional<double> table_best_test_acc(const SearchSpace& space) {
+  const auto metrics = space.metrics();
+  const std::optional<int64_t> size = space.size();
+  if (!size || std::find(metrics.begin(), metrics.end(), "test_acc") == metrics.end()) return std::nullopt;
+  double best = kNaN;
+  for (int64_t i = 0; i < *size; ++i)
+    if (auto row = space.query(space.arch_at(i))) {
+      auto it = row->find("test_acc");
+      if (it != row->end() && better(it->second, best)) best = it->second;
+    }
+  return std::isnan(best) ? std::nullopt : std::optional<double>(best);
+}
+
 void write_curve_plots(RunDir& dir, const std::vector<std::string>& labels,
-                       const std::vector<std::vector<std::vector<CurvePoint>>>& curves, const RunContext& ctx) {
-  std::ostringstream gp_q, gp_t;
+                       const std::vector<std::vector<std::vector<CurvePoint>>>& curves,
+                       std::optional<double> table_best, const RunContext& ctx) {
+  std::ostringstream gp_q, gp_t, gp_r;
   const char* head = "set terminal pngcairo size 900,600 noenhanced\nset grid\nset key bottom right\n";
   gp_q << head << "set output 'curves_queries.png'\nset xlabel 'queries'\nset ylabel 'best test accuracy (%)'\n"
        << "set title 'best-so-far test accuracy (mean, 95% confidence band)'\nplot ";
   gp_t << head << "set output 'curves_time.png'\nset logscale x\nset xlabel 'simulated time (s)'\n"
        << "set ylabel 'best test accuracy (%)'\nset title 'best-so-far test accuracy vs simulated time'\nplot ";
+  // Test regret on a log axis spreads curves that end within a few tenths
+  // of a point; the band's lower edge is cut at 0.001 (a log axis has no 0).
+  gp_r << head << "set key top right\nset output 'regret_queries.png'\nset logscale y\nset xlabel 'queries'\n"
+       << "set ylabel 'test regret (table best - best-so-far test accuracy, points)'\n"
+       << "set title 'test regret (mean, 95% confidence band; table best "
+       << (table_best ? fixed(*table_best, 2) : std::string("unknown")) << ")'\nplot ";
   for (std::size_t s = 0; s < labels.size(); ++s) {
     std::vector<double> sd, time;
     const auto m = mean_curve(curves[s], &sd, &time);
     std::ostringstream dat;
-    dat << "# query mean_test_acc ci95 mean_simulated_seconds\n";
+    dat << "# query mean_test_acc ci95 mean_simulated_seconds mean_test_regret\n";
     const double n = static_cast<double>(curves[s].size());
     for (std::size_t i = 0; i < m.size(); ++i)
       dat << i + 1 << " " << format_double(m[i]) << " " << format_double(1.96 * sd[i] / std::sqrt(n)) << " "
-          << format_double(time[i]) << "\n";
+          << format_double(time[i]) << " " << format_double(table_best ? *table_best - m[i] : kNaN) << "\n";
     const std::string file = "curve_" + std::to_string(s) + ".dat";
     dir.write_text(file, dat.str());
     // Twelve distinct colours, then dashed lines, so up to 24 entries stay apart.
@@ -381,11 +419,18 @@ void write_curve_plots(RunDir& dir, const std::vector<std::string>& labels,
     gp_q << sep << "'" << file << "' using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.2 " << lc
          << " notitle, '" << file << "' using 1:2 with lines lw 2 " << lc << " title '" << labels[s] << "'";
     gp_t << sep << "'" << file << "' using 4:2 with lines lw 2 " << lc << " title '" << labels[s] << "'";
+    gp_r << sep << "'" << file << "' using 1:(($5-$3) > 0.001 ? ($5-$3) : 0.001):($5+$3) with filledcurves fs "
+         << "transparent solid 0.2 " << lc << " notitle, '" << file << "' using 1:($5 > 0.001 ? $5 : 0.001) with lines lw 2 "
+         << lc << " title '" << labels[s] << "'";
   }
   dir.write_text("curves_queries.gp", gp_q.str() + "\n");
   dir.write_text("curves_time.gp", gp_t.str() + "\n");
   std::string note = run_gnuplot(dir, "curves_queries.gp");
   if (note.empty()) note = run_gnuplot(dir, "curves_time.gp");
+  if (table_best) {
+    dir.write_text("regret_queries.gp", gp_r.str() + "\n");
+    if (note.empty()) note = run_gnuplot(dir, "regret_queries.gp");
+  }
   if (!note.empty() && ctx.verbosity != Verbosity::Quiet) std::cerr << note << "\n";
 }
 
@@ -454,20 +499,61 @@ json run(const json& resolved, const RunContext& ctx) {
     summary["mean_best_val_acc"] = finite_or_string(mean(vals));
     summary["std_best_val_acc"] = finite_or_string(stddev(vals));
   } else {
+    const std::optional<double> table_best = table_best_test_acc(runner.space());
+    std::vector<CompareEntry> compared;
+    for (std::size_t s = 0; s < entries.size(); ++s) {
+      const json& b = entries[s].block;
+      compared.push_back({entries[s].label, b.at("name"), b.at("options").dump(),
+                          !b.contains("warmup") && !b.contains("move_proposal"), mean_curve(curves[s], nullptr, nullptr)});
+    }
+    const std::vector<Speedup> speed = speedups(compared);
     json strategies = json::object();
     std::vector<std::string> labels;
+    std::ostringstream speed_csv;
+    speed_csv << "label,strategy,plain,target_test_acc,queries_to_target,plain_queries_to_target,speedup,"
+                 "mean_final_test_acc,std_final_test_acc,repeats,ask_tell_ms_per_query,ask_tell_seconds_per_repeat\n";
+    const auto opt_json = [](const auto& o) { return o ? json(*o) : json(nullptr); };
+    const auto opt_csv = [](const auto& o) { return o ? json(*o).dump() : std::string(); };
     for (std::size_t s = 0; s < entries.size(); ++s) {
       const auto tests = finals(per_entry[s], "best_test_acc");
+      const auto overheads = finals(per_entry[s], "ask_tell_seconds");
+      const auto queries = finals(per_entry[s], "queries");
+      const double total_queries = std::accumulate(queries.begin(), queries.end(), 0.0);
+      const double ms_per_query =
+          total_queries > 0 ? 1e3 * std::accumulate(overheads.begin(), overheads.end(), 0.0) / total_queries : kNaN;
       json curve = json::array();
-      for (double v : mean_curve(curves[s], nullptr, nullptr)) curve.push_back(finite_or_string(v));
-      strategies[entries[s].label] = {{"mean_final_test_acc", finite_or_string(mean(tests))},
-                                      {"std_final_test_acc", finite_or_string(stddev(tests))},
-                                      {"mean_curve", curve},
-                                      {"repeats", per_entry[s]}};
+      for (double v : compared[s].mean_curve) curve.push_back(finite_or_string(v));
+      const Speedup& sp = speed[s];
+      json entry = {{"mean_final_test_acc", finite_or_string(mean(tests))},
+                    {"std_final_test_acc", finite_or_string(stddev(tests))},
+                    {"plain", opt_json(sp.plain_label)},
+                    {"target_test_acc", sp.plain_label ? finite_or_string(sp.target) : json(nullptr)},
+                    {"queries_to_target", opt_json(sp.queries_to_target)},
+                    {"plain_queries_to_target", opt_json(sp.plain_queries_to_target)},
+                    {"speedup", opt_json(sp.speedup)},
+                    {"ask_tell_ms_per_query", finite_or_string(ms_per_query)},
+                    {"ask_tell_seconds_per_repeat", finite_or_string(mean(overheads))},
+                    {"mean_curve", curve},
+                    {"repeats", per_entry[s]}};
+      if (table_best) entry["mean_final_test_regret"] = finite_or_string(*table_best - mean(tests));
+      strategies[entries[s].label] = entry;
       labels.push_back(entries[s].label);
+      speed_csv << csv_field(entries[s].label) << "," << compared[s].strategy << ","
+                << (sp.plain_label ? csv_field(*sp.plain_label) : "") << ","
+                << (sp.plain_label ? format_double(sp.target) : "") << "," << opt_csv(sp.queries_to_target) << ","
+                << opt_csv(sp.plain_queries_to_target) << "," << opt_csv(sp.speedup) << ","
+                << format_double(mean(tests)) << "," << format_double(stddev(tests)) << "," << tests.size() << ","
+                << format_double(ms_per_query) << "," << format_double(mean(overheads)) << "\n";
     }
     summary["strategies"] = strategies;
-    write_curve_plots(*ctx.dir, labels, curves, ctx);
+    summary["labels"] = labels;  // the entries' order (strategies is keyed by label)
+    summary["table_best_test_acc"] = table_best ? json(*table_best) : json(nullptr);
+    summary["speedup_definition"] =
+        "target = the plain entry's mean best-so-far test accuracy at its final query; queries_to_target = the "
+        "first query whose mean reaches it; speedup = plain_queries_to_target / queries_to_target; an entry's "
+        "plain entry has the same strategy name and options and neither warmup nor move_proposal";
+    ctx.dir->write_text("speedups.csv", speed_csv.str());
+    write_curve_plots(*ctx.dir, labels, curves, table_best, ctx);
   }
   summary["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ctx.dir->write_json("summary.json", summary);
@@ -477,12 +563,35 @@ json run(const json& resolved, const RunContext& ctx) {
 void report(const json& summary, std::ostream& out) {
   if (summary.at("run") == "compare") {
     const json& strategies = summary.at("strategies");
+    std::vector<std::string> labels;
+    if (summary.contains("labels")) labels = summary.at("labels").get<std::vector<std::string>>();
+    else
+      for (auto it = strategies.begin(); it != strategies.end(); ++it) labels.push_back(it.key());
     std::size_t width = 8;
-    for (auto it = strategies.begin(); it != strategies.end(); ++it) width = std::max(width, it.key().size());
-    out << "mean final test_acc over " << strategies.begin()->at("repeats").size() << " repeats:\n";
-    for (auto it = strategies.begin(); it != strategies.end(); ++it)
-      out << "  " << std::left << std::setw(static_cast<int>(width)) << it.key() << "  "
-          << fixed(it->at("mean_final_test_acc"), 2) << " (sd " << fixed(it->at("std_final_test_acc"), 2) << ")\n";
+    for (const auto& l : labels) width = std::max(width, l.size());
+    const auto text = [](const json& v, int decimals, const char* suffix = "") -> std::string {
+      if (v.is_null()) return "-";
+      return fixed(v, decimals) + suffix;
+    };
+    out << "final test_acc over " << strategies.at(labels[0]).at("repeats").size()
+        << " repeats; queries for the mean curve to reach the plain algorithm's final mean, and the speed-up over "
+           "it; the strategy's own ask/tell time:\n";
+    out << "  " << std::left << std::setw(static_cast<int>(width)) << "label" << std::right << "  mean (sd)    "
+        << std::setw(9) << "to target" << std::setw(10) << "speed-up" << std::setw(12) << "ms/query" << std::setw(12)
+        << "s/repeat" << "\n";
+    for (const auto& l : labels) {
+      const json& e = strategies.at(l);
+      const json none;
+      const auto get = [&](const char* k) -> const json& { return e.contains(k) ? e.at(k) : none; };
+      const json& target = get("queries_to_target");
+      const std::string reached = !get("plain").is_null() && target.is_null() ? "never" : text(target, 0);
+      std::ostringstream mean_sd;
+      mean_sd << fixed(e.at("mean_final_test_acc"), 2) << " (" << fixed(e.at("std_final_test_acc"), 2) << ")";
+      out << "  " << std::left << std::setw(static_cast<int>(width)) << l << "  " << std::setw(13) << mean_sd.str()
+          << std::right << std::setw(9) << reached << std::setw(10) << text(get("speedup"), 2, "x") << std::setw(12)
+          << text(get("ask_tell_ms_per_query"), 3) << std::setw(12) << text(get("ask_tell_seconds_per_repeat"), 3)
+          << "\n";
+    }
     return;
   }
   // The best arch over all repeats by the objective, with its accuracies.

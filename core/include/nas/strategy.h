@@ -24,6 +24,10 @@ class Mutator {
  public:
   virtual ~Mutator() = default;
   virtual Arch mutate(const Arch& parent, Rng& rng) const = 0;
+  /// Whether a proxy chooses the child (move proposal). A strategy that
+  /// mutates only so that a proxy can steer it (reinforce, as GradSign's
+  /// G-REINFORCE) proposes its own sample unchanged when this is false.
+  virtual bool steered() const { return false; }
 };
 
 class Strategy {
