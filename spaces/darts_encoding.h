@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "nas/arch.h"
+#include "nas/arch_graph.h"
 
 namespace darts {
 
@@ -77,5 +78,14 @@ std::string genotype_string(const Genome& genome);
 /// silently collapses them). Throws nas::ArchError
 /// "bad DARTS arch '<text>': <what is wrong>".
 Genome parse(const std::string& text);
+
+/// The graph view (darts_graph.cpp), both cells in one graph of 22 nodes:
+/// per cell ("normal", then "reduce") its inputs "<cell>.c_{k-2}" and
+/// "<cell>.c_{k-1}", one node per (input, op) pair labelled with the op, and
+/// "<cell>.output". A pair reading c_{k-2}/c_{k-1} is fed by that input, one
+/// reading node m by both pairs of node m; every pair feeds the output (the
+/// cell concatenates all four nodes). Its paths are NASLib's DARTS paths.
+nas::ArchGraph graph(const Genome& genome);
+nas::GraphVocabulary graph_vocabulary();
 
 }  // namespace darts

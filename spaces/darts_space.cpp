@@ -62,6 +62,9 @@ class DartsSpace : public nas::SearchSpace {
     return std::make_shared<darts::Network>(genome(arch), options.num_classes);
   }
 
+  std::optional<nas::ArchGraph> graph(const nas::Arch& arch) const override { return darts::graph(genome(arch)); }
+  nas::GraphVocabulary graph_vocabulary() const override { return darts::graph_vocabulary(); }
+
   std::optional<int64_t> size() const override {
     if (!enumerate_) return std::nullopt;
     return static_cast<int64_t>(benchmark_->keys.size());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nas/arch.h"
+#include "nas/arch_graph.h"
 
 namespace nb101 {
 
@@ -92,5 +93,10 @@ Parsed parse(const std::string& text);
 
 /// True for 32 hex digits (a bare graph hash).
 bool is_hash(const std::string& text);
+
+/// The graph view of a pruned spec (nb101_graph.cpp): its vertices as they
+/// are, "input", the op names, "output"; its edges.
+nas::ArchGraph graph(const Spec& pruned);
+nas::GraphVocabulary graph_vocabulary();
 
 }  // namespace nb101

@@ -124,6 +124,9 @@ class Nb101Space : public nas::SearchSpace {
     return std::make_shared<nb101::Network>(pruned(arch), options.num_classes, bn_momentum_);
   }
 
+  std::optional<nas::ArchGraph> graph(const nas::Arch& arch) const override { return nb101::graph(pruned(arch)); }
+  nas::GraphVocabulary graph_vocabulary() const override { return nb101::graph_vocabulary(); }
+
   std::optional<int64_t> size() const override {
     if (!enumerate_) return std::nullopt;
     return static_cast<int64_t>(benchmark_->hashes.size());

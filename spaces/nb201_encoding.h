@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nas/arch.h"
+#include "nas/arch_graph.h"
 
 namespace nb201 {
 
@@ -40,5 +41,13 @@ nas::Arch parse(const std::string& text);
 /// a dense key for lookup tables. Not the official benchmark index.
 int code_of(const nas::Arch& arch);
 nas::Arch arch_of_code(int code);
+
+/// The graph view (nb201_graph.cpp): 8 nodes, "input", one per edge in
+/// kEdges order labelled with its op ("none" included, as NASLib's path
+/// encoding counts it), "output"; edge node j<-i feeds every edge node
+/// leaving j, the input feeds the edges leaving node 0, and the edges into
+/// node 3 feed the output.
+nas::ArchGraph graph(const nas::Arch& arch);
+nas::GraphVocabulary graph_vocabulary();
 
 }  // namespace nb201

@@ -97,6 +97,12 @@ class Nb201Space : public nas::SearchSpace {
     return std::make_shared<nb201::Network>(arch, options.num_classes);
   }
 
+  std::optional<nas::ArchGraph> graph(const nas::Arch& arch) const override {
+    check(arch);
+    return nb201::graph(arch);
+  }
+  nas::GraphVocabulary graph_vocabulary() const override { return nb201::graph_vocabulary(); }
+
   int num_classes() const override { return dataset_.num_classes; }
 
   std::optional<int64_t> size() const override { return nb201::kNumArchs; }

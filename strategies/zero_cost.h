@@ -72,6 +72,7 @@ class MoveProposal : public Mutator {
   }
 
   bool steered() const override { return true; }
+  std::optional<double> proxy(const Arch& arch) const override { return proxy_(arch); }
 
  private:
   const SearchSpace& space_;

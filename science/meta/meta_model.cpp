@@ -78,50 +78,39 @@ void count_append(const SearchSpace& space, const Arch& arch, std::vector<float>
   row.insert(row.end(), counts.begin(), counts.end());
 }
 
-// GRAF-style path features (Kadlecova et al., ICML 2024) for cell spaces
-// whose dimensions are the edges of one DAG, named "to<-from" (NB201): for
-// every non-empty set of operations (a choice named "none" is a missing
-// edge), the number of input->output paths that use only those operations,
-// and the length of the shortest one (0 when there is none).
-struct CellGraph {
-  std::vector<std::pair<int, int>> edges;  // (from, to) per dimension
-  int input = 0, output = 0;
-  std::vector<std::string> ops;  // distinct choice names except "none"
+// GRAF-style path features (Kadlecova et al., ICML 2024), from the space's
+// graph view (SearchSpace::graph): for every non-empty set of operations (an
+// operation labelled "none" is a missing edge and in no set), the number of
+// input->output paths whose operations all are in the set, and the length
+// (operations on it) of the shortest one (0 when there is none).
+struct PathFeatures {
+  nas::GraphVocabulary vocabulary;
   std::vector<std::vector<std::string>> op_sets;
 };
 
-CellGraph cell_graph(const SearchSpace& space) {
-  CellGraph g;
-  g.input = std::numeric_limits<int>::max(), g.output = std::numeric_limits<int>::min();
-  for (const auto& d : space.dimensions()) {
-    const auto sep = d.name.find("<-");
-    int to = 0, from = 0;
-    try {
-      if (sep == std::string::npos) throw std::invalid_argument("no <-");
-      to = std::stoi(d.name.substr(0, sep)), from = std::stoi(d.name.substr(sep + 2));
-    } catch (const std::exception&) {
-      throw Error("encoding 'paths' needs a cell space whose dimensions are DAG edges named \"to<-from\" (as "
-                  "nb201's); dimension \"" + d.name + "\" is not");
-    }
-    if (from >= to) throw Error("encoding 'paths': dimension \"" + d.name + "\" does not go forward");
-    g.edges.emplace_back(from, to);
-    g.input = std::min(g.input, from), g.output = std::max(g.output, to);
-  }
-  for (const auto& c : distinct_choices(space))
-    if (c != "none") g.ops.push_back(c);
-  for (uint32_t mask = 1; mask < (1u << g.ops.size()); ++mask) {
+PathFeatures path_features(const SearchSpace& space) {
+  PathFeatures f;
+  f.vocabulary = space.graph_vocabulary();
+  if (f.vocabulary.empty())
+    throw Error("encoding 'paths' needs a space with a graph view (SearchSpace::graph, as nb201, nb101 and darts "
+                "have); use onehot or counts for this one");
+  std::vector<std::string> ops;
+  for (const auto& op : f.vocabulary.operations)
+    if (op != "none") ops.push_back(op);
+  if (ops.size() > 16) throw Error("encoding 'paths': " + std::to_string(ops.size()) + " operations make too many sets");
+  for (uint32_t mask = 1; mask < (1u << ops.size()); ++mask) {
     std::vector<std::string> set;
-    for (std::size_t k = 0; k < g.ops.size(); ++k)
-      if (mask & (1u << k)) set.push_back(g.ops[k]);
-    g.op_sets.push_back(std::move(set));
+    for (std::size_t k = 0; k < ops.size(); ++k)
+      if (mask & (1u << k)) set.push_back(ops[k]);
+    f.op_sets.push_back(std::move(set));
   }
-  return g;
+  return f;
 }
 
 std::vector<std::string> path_columns(const SearchSpace& space) {
   std::vector<std::string> out;
   for (const char* kind : {"paths", "shortest"})
-    for (const auto& set : cell_graph(space).op_sets) {
+    for (const auto& set : path_features(space).op_sets) {
       std::string name = std::string(kind) + ":";
       for (std::size_t k = 0; k < set.size(); ++k) name += (k ? "+" : "") + set[k];
       out.push_back(name);
@@ -130,25 +119,23 @@ std::vector<std::string> path_columns(const SearchSpace& space) {
 }
 
 void path_append(const SearchSpace& space, const Arch& arch, std::vector<float>& row) {
-  const CellGraph g = cell_graph(space);
-  const auto& dims = space.dimensions();
-  const std::size_t n = g.output - g.input + 1;
+  const PathFeatures f = path_features(space);
+  const std::optional<nas::ArchGraph> g = space.graph(arch);
+  if (!g) throw Error("encoding 'paths': the space gave no graph for " + space.to_string(arch));
+  const auto paths = nas::input_output_paths(*g, f.vocabulary);
   std::vector<float> counts, shortest;
-  for (const auto& set : g.op_sets) {
-    // Paths by dynamic programming over the nodes in order (edges go forward).
-    std::vector<double> paths(n, 0.0), len(n, std::numeric_limits<double>::infinity());
-    paths[0] = 1, len[0] = 0;
-    for (std::size_t v = 1; v < n; ++v)
-      for (std::size_t e = 0; e < g.edges.size(); ++e) {
-        const auto [from, to] = g.edges[e];
-        if (to - g.input != static_cast<int>(v)) continue;
-        const auto& op = dims[e].choices[arch.choices[e]];
-        if (std::find(set.begin(), set.end(), op) == set.end()) continue;
-        paths[v] += paths[from - g.input];
-        len[v] = std::min(len[v], len[from - g.input] + 1);
-      }
-    counts.push_back(static_cast<float>(paths[n - 1]));
-    shortest.push_back(std::isfinite(len[n - 1]) ? static_cast<float>(len[n - 1]) : 0.f);
+  for (const auto& set : f.op_sets) {
+    double count = 0, len = std::numeric_limits<double>::infinity();
+    for (const auto& path : paths) {
+      bool inside = true;
+      for (std::size_t i = 1; i + 1 < path.size() && inside; ++i)
+        inside = std::find(set.begin(), set.end(), g->labels[path[i]]) != set.end();
+      if (!inside) continue;
+      count += 1;
+      len = std::min(len, static_cast<double>(path.size() - 2));
+    }
+    counts.push_back(static_cast<float>(count));
+    shortest.push_back(std::isfinite(len) ? static_cast<float>(len) : 0.f);
   }
   row.insert(row.end(), counts.begin(), counts.end());
   row.insert(row.end(), shortest.begin(), shortest.end());
@@ -158,7 +145,7 @@ std::vector<Encoding>& encoding_table() {
   static std::vector<Encoding> table = {
       {"onehot", "per dimension, one column per choice (NB201: per-edge one-hot op)", onehot_columns, onehot_append},
       {"counts", "per choice name, how many dimensions chose it (NB201: op counts)", count_columns, count_append},
-      {"paths", "per set of operations, input->output paths using only them and the shortest one's length (GRAF)",
+      {"paths", "per set of operations, input->output paths of the space's graph view using only them and the shortest one's length (GRAF)",
        path_columns, path_append},
   };
   return table;

@@ -35,7 +35,8 @@
 
 namespace nas {
 
-constexpr uint32_t kNasPluginAbiVersion = 1;
+// 2: SearchSpace::graph/graph_vocabulary, Mutator::proxy.
+constexpr uint32_t kNasPluginAbiVersion = 2;
 
 /// What a factory gets besides its options.
 struct PluginContext {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nas/arch.h"
+#include "nas/arch_graph.h"
 #include "nas/random.h"
 
 namespace nas {
@@ -62,6 +63,14 @@ class SearchSpace {
   /// Builds the network for `arch` on the CPU with LibTorch's default
   /// initialisation; the caller moves it and re-initialises as needed.
   virtual std::shared_ptr<Network> build(const Arch& arch, const BuildOptions& options) const = 0;
+
+  /// The arch as a labelled DAG (nas/arch_graph.h), for graph predictors
+  /// (brp, bananas) and path encodings; nullopt for a space without one.
+  /// Archs with one identity() give the same graph up to the order of its
+  /// nodes (NB101's isomorphic cells).
+  virtual std::optional<ArchGraph> graph(const Arch&) const { return std::nullopt; }
+  /// The labels and bounds of every graph() of this space (empty without).
+  virtual GraphVocabulary graph_vocabulary() const { return {}; }
 
   /// Classes of the dataset this space was configured with (e.g. 10).
   virtual int num_classes() const { return 10; }

@@ -28,6 +28,10 @@ class Mutator {
   /// mutates only so that a proxy can steer it (reinforce, as GradSign's
   /// G-REINFORCE) proposes its own sample unchanged when this is false.
   virtual bool steered() const { return false; }
+  /// The proxy score move proposal ranks by, so that a strategy which also
+  /// ranks archs it did not mutate can use the same proxy (brp breaks its
+  /// predictor's near-ties with it); nullopt for a plain random mutation.
+  virtual std::optional<double> proxy(const Arch&) const { return std::nullopt; }
 };
 
 class Strategy {
@@ -48,8 +52,9 @@ class Strategy {
   /// refuses the pipeline.
   virtual bool warm_start(const std::vector<Arch>& /*ranked*/) { return false; }
 
-  /// Whether this strategy mutates through the Mutator (so move proposal
-  /// changes it). The core refuses move_proposal for one that does not.
+  /// Whether this strategy mutates through the Mutator or ranks by its
+  /// proxy() (so move proposal changes it). The core refuses move_proposal
+  /// for one that does neither.
   virtual bool uses_mutation() const { return false; }
 };
 

@@ -28,9 +28,9 @@ class Registry;
 // ones work on any space through its categorical dimensions:
 //   onehot: per dimension, one column per choice (NB201: per-edge one-hot op)
 //   counts: per distinct choice name, how many dimensions chose it (NB201: op counts)
-//   paths:  GRAF's path features, for cell spaces whose dimensions are DAG
-//           edges named "to<-from" (NB201): per set of operations, how many
-//           input->output paths use only them, and the shortest one's length
+//   paths:  GRAF's path features, for spaces with a graph view
+//           (SearchSpace::graph: nb201, nb101, darts): per set of operations,
+//           how many input->output paths use only them, and the shortest one's length
 // A space-specific encoding (NB101 adjacency + ops, DARTS pairs) would be one
 // more entry of this fixed table.
 struct Encoding {
