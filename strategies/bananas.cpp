@@ -26,7 +26,8 @@
 // last smaller batch is kept (NASLib's loader drops it, so with fewer archs
 // than a batch it would not train at all). The five networks are trained as
 // one batched network (each on its own shuffle; Adam is elementwise, so this
-// is five independent optimisations), for speed.
+// is five independent optimisations), for speed: a step costs what one
+// network's does.
 #include <torch/optim/adam.h>
 
 #include <numeric>
@@ -40,60 +41,38 @@
 namespace nas::strategies {
 namespace {
 
-/// `members` MLPs of one shape, their parameters views of one flat tensor
-/// (one Adam parameter: the optimiser's per-tensor overhead paid once).
+/// `members` MLPs of one shape, stacked: layer l's weights of every member
+/// are one [members, in, out] tensor, so one batched matmul runs them all.
 class MlpEnsemble {
  public:
-  MlpEnsemble(int members, int inputs, int layers, int width, at::Generator& gen) : members_(members) {
-    std::vector<std::pair<int64_t, int64_t>> shapes;  // (in, out) per linear layer
-    for (int l = 0; l < layers; ++l) shapes.emplace_back(l == 0 ? inputs : width, width);
-    shapes.emplace_back(layers == 0 ? inputs : width, 1);
-    int64_t total = 0;
-    for (auto [in, out] : shapes) total += members * (in * out + out);
-    flat_ = at::empty({total}, at::kFloat);
-    int64_t at_ = 0;
-    for (auto [in, out] : shapes) {
-      at::Tensor w = flat_.narrow(0, at_, members * in * out).view({members, in, out});
-      at_ += members * in * out;
-      at::Tensor b = flat_.narrow(0, at_, members * out).view({members, 1, out});
-      at_ += members * out;
+  MlpEnsemble(int members, int inputs, int layers, int width, at::Generator& gen) {
+    for (int l = 0; l <= layers; ++l) {
+      const int64_t in = l == 0 ? inputs : width, out = l == layers ? 1 : width;
+      at::Tensor w = at::empty({members, in, out}, at::kFloat), b = at::empty({members, 1, out}, at::kFloat);
       linear_init(w, in, gen);
       linear_init(b, in, gen);
-      shapes_.emplace_back(in, out);
+      params_.push_back(w.requires_grad_(true));
+      params_.push_back(b.requires_grad_(true));
     }
-    flat_.requires_grad_(true);
   }
 
-  at::Tensor& parameters() { return flat_; }
+  const std::vector<at::Tensor>& parameters() const { return params_; }
 
-  /// x: [members, batch, inputs] -> [members, batch]. Views are taken anew
-  /// each call so that autograd reaches the flat leaf.
+  /// x: [members, batch, inputs] -> [members, batch].
   at::Tensor forward(const at::Tensor& x) const {
     at::Tensor h = x;
-    int64_t at_ = 0;
-    for (std::size_t l = 0; l < shapes_.size(); ++l) {
-      const auto [in, out] = shapes_[l];
-      at::Tensor w = flat_.narrow(0, at_, members_ * in * out).view({members_, in, out});
-      at_ += members_ * in * out;
-      at::Tensor b = flat_.narrow(0, at_, members_ * out).view({members_, 1, out});
-      at_ += members_ * out;
-      h = at::baddbmm(b, h, w);
-      if (l + 1 < shapes_.size()) h = at::relu(h);
+    for (std::size_t l = 0; l + 1 < params_.size(); l += 2) {
+      h = at::baddbmm(params_[l + 1], h, params_[l]);
+      if (l + 2 < params_.size()) h = at::relu(h);
     }
     return h.squeeze(-1);
   }
 
   /// The output layer's weights, [members, width, 1] (NASLib's L1 term).
-  at::Tensor output_weights() const {
-    const auto [in, out] = shapes_.back();
-    const int64_t size = members_ * (in * out + out);
-    return flat_.narrow(0, flat_.size(0) - size, members_ * in * out);
-  }
+  const at::Tensor& output_weights() const { return params_[params_.size() - 2]; }
 
  private:
-  int members_;
-  at::Tensor flat_;
-  std::vector<std::pair<int64_t, int64_t>> shapes_;
+  std::vector<at::Tensor> params_;
 };
 
 class Bananas : public Strategy {
@@ -227,7 +206,7 @@ class Bananas : public Strategy {
 
     const int members = o_.num_ensemble;
     MlpEnsemble net(members, static_cast<int>(encoding_length_), o_.layers, o_.width, gen_);
-    torch::optim::Adam adam(std::vector<at::Tensor>{net.parameters()},
+    torch::optim::Adam adam(net.parameters(),
                             torch::optim::AdamOptions(o_.lr).betas(std::make_tuple(0.9, 0.99)));
     const int64_t n = static_cast<int64_t>(archs.size());
     for (int epoch = 0; epoch < o_.epochs; ++epoch) {
