@@ -10,6 +10,7 @@
 // Header-only; the search run kind uses it, and so can a strategy's tests.
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -48,7 +49,8 @@ inline std::vector<Arch> ranked_pool(const SearchSpace& space, Rng& rng, int64_t
 
 /// Move proposal: the best-by-proxy of the parent's one-edit neighbours
 /// (all of them, or `candidates` drawn at random), except with probability
-/// `random_prob` a uniformly random neighbour.
+/// `random_prob` a uniformly random neighbour; a random one too when no
+/// candidate has a score.
 class MoveProposal : public Mutator {
  public:
   MoveProposal(const SearchSpace& space, ProxyFn proxy, int candidates, double random_prob)
@@ -68,6 +70,9 @@ class MoveProposal : public Mutator {
       const double s = proxy_(n[i]);
       if (better(s, best_score)) best = i, best_score = s;
     }
+    // No candidate scored (a published table that misses them all): a random
+    // one, not always the first, which would walk one fixed direction.
+    if (std::isnan(best_score)) return n[rng.below(n.size())];
     return n[best];
   }
 

@@ -7,8 +7,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <set>
 
 #include "nas/csv.h"
@@ -37,11 +39,13 @@ TEST(nb101Plugin, LoadsWithItsOptionsAndDimensions) {
   ASSERT_TRUE(registry.refusals().empty()) << registry.refusals().front();
   const nas::LoadedPlugin* plugin = registry.find("space", "nb101");
   ASSERT_NE(plugin, nullptr);
-  ASSERT_EQ(plugin->options.size(), 3u);
+  ASSERT_EQ(plugin->options.size(), 5u);
   EXPECT_EQ(plugin->options[0].name, "benchmark");
-  EXPECT_EQ(plugin->options[1].name, "enumerate_labelled");
-  EXPECT_EQ(plugin->options[2].name, "bn_momentum");
-  EXPECT_EQ(plugin->options[2].default_value, 0.1);
+  EXPECT_EQ(plugin->options[1].name, "all_cells");
+  EXPECT_EQ(plugin->options[2].name, "all_test_acc");
+  EXPECT_EQ(plugin->options[3].name, "enumerate_labelled");
+  EXPECT_EQ(plugin->options[4].name, "bn_momentum");
+  EXPECT_EQ(plugin->options[4].default_value, 0.1);
   const auto& dims = space().dimensions();
   ASSERT_EQ(dims.size(), 26u);
   EXPECT_EQ(dims[0].name, "0->1");
@@ -50,7 +54,7 @@ TEST(nb101Plugin, LoadsWithItsOptionsAndDimensions) {
   EXPECT_EQ(dims[20].name, "5->6");
   EXPECT_EQ(dims[21].name, "op1");
   EXPECT_EQ(dims[21].choices, (std::vector<std::string>{"conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3"}));
-  EXPECT_FALSE(space().size().has_value());
+  EXPECT_EQ(space().size(), 423624);
 }
 
 TEST(nb101Encoding, GoldenHashesChannelsParamsAndFlops) {
@@ -196,7 +200,7 @@ TEST(nb101Encoding, MalformedAndInvalidCellsSayWhy) {
       {"adj=0110000011000010000100000 ops=input,conv3x3-bn-relu,maxpool3x3,conv1x1-bn-relu,output "
        "hash=00000000000000000000000000000000",
        "does not match the cell, whose hash is d3ce4b357bab991e98b34e3a8722b3bb"},
-      {"ffffffffffffffffffffffffffffffff", "a bare hash names a cell only through the loaded benchmark"},
+      {"ffffffffffffffffffffffffffffffff", "no NAS-Bench-101 cell has this hash"},
   };
   expect_parse_errors(space(), "NB101", cases);
 }
@@ -261,17 +265,18 @@ TEST(nb101Network, ForwardShapesAndHooks) {
 
 TEST(nb101Benchmark, LabelledCellsAnswerQueries) {
   const nas::SearchSpace& s = space();
-  EXPECT_EQ(s.metrics().front(), "val_acc");
+  EXPECT_EQ(s.metrics().front(), "test_acc");
+  EXPECT_EQ(s.metrics()[1], "val_acc");
   EXPECT_NE(s.benchmark_source().find("ONE random training seed"), std::string::npos);
   const nas::Metrics m = *s.query(s.parse(kGolden1));  // row 0 of the table
   EXPECT_NEAR(m.at("val_acc"), 92.578125, 1e-9);
   EXPECT_NEAR(m.at("params"), 4.095778, 1e-12);
   EXPECT_NEAR(m.at("naslib_synflow"), 88.08498394991342, 1e-9);
   // The table's raw keys were drawn by NASLib's sampler, which favours small
-  // cells, so samples hit it often; unlabelled cells have no row.
+  // cells, so samples hit it often; other cells have test_acc only.
   nas::Rng rng(3);
   int labelled = 0;
-  for (int i = 0; i < 100; ++i) labelled += s.query(s.sample(rng)).has_value();
+  for (int i = 0; i < 100; ++i) labelled += s.query(s.sample(rng))->count("val_acc");
   EXPECT_GT(labelled, 0);
   EXPECT_LT(labelled, 100);
 
@@ -287,11 +292,114 @@ TEST(nb101Benchmark, LabelledCellsAnswerQueries) {
   EXPECT_EQ(ids.size(), 292u);
   EXPECT_NE(error_of([&] { indexed->arch_at(292); }).find("out of range [0, 292)"), std::string::npos);
 
-  auto none = make_space("nb101", {{"benchmark", "none"}});
+  auto none = make_space("nb101", {{"benchmark", "none"}, {"all_cells", "none"}});
   EXPECT_TRUE(none->metrics().empty());
   EXPECT_FALSE(none->query(none->parse(kGolden1)).has_value());
   EXPECT_NE(error_of([] { make_space("nb101", {{"benchmark", "/nonexistent.csv"}}); })
                 .find("/nonexistent.csv: no such file"),
+            std::string::npos);
+}
+
+// The shipped enumeration (data/nb101/nb101_all_cells.bin, written by
+// nb101_enumerate): 423,624 cells whose hashes, recomputed here, strictly
+// ascend (so all distinct); its first 10,250 are NBSZ's in their order, and
+// the 30 official records sit at 422,933.. with their run-0 test accuracy,
+// the two checks that pin the test_acc file's order to it.
+TEST(nb101AllCells, EveryCellOnceInHashOrderMatchingNbszAndTheOfficialRecords) {
+  const nas::SearchSpace& s = space();
+  ASSERT_EQ(s.size(), 423624);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::string> hashes(423624);
+  for (int64_t i = 0; i < 423624; ++i) hashes[i] = s.identity(s.arch_at(i));
+  std::cout << "[ nb101    ] 423,624 hashes recomputed in " << seconds_since(t0) << " s\n";
+  int64_t unordered = 0;
+  for (std::size_t i = 1; i < hashes.size(); ++i) unordered += !(hashes[i - 1] < hashes[i]);
+  EXPECT_EQ(unordered, 0) << "hashes must strictly ascend";
+
+  const nas::CsvTable t = nas::read_csv(kDataDir + "/nb101/nb101_nbsz_zen.csv");
+  ASSERT_EQ(t.rows.size(), 10250u);
+  int prefix = 0;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) prefix += hashes[i] == t.rows[i][t.column("nb101_hash")];
+  EXPECT_EQ(prefix, 10250);
+
+  std::ifstream in(kDataDir + "/nb101/nb101_naslib_dummy30.decoded.json");
+  const nas::json records = nas::json::parse(in);
+  ASSERT_EQ(records.size(), 30u);
+  for (std::size_t k = 0; k < records.size(); ++k) {
+    const auto& r = records[k];
+    const int64_t at = 422933 + static_cast<int64_t>(k);
+    EXPECT_EQ(hashes[at], r.at("hash").get<std::string>()) << at;
+    const nas::Arch a = s.parse(nas::json{{"module_adjacency", r.at("module_adjacency")},
+                                          {"module_operations", r.at("module_operations")}}
+                                    .dump());
+    EXPECT_EQ(s.index_of(a), at);
+    EXPECT_NEAR(s.query(a)->at("test_acc"), r.at("epochs").at("108")[0].at("final_test_accuracy").get<double>(), 1e-7);
+    EXPECT_EQ(s.identity(s.parse(r.at("hash").get<std::string>())), r.at("hash").get<std::string>());
+  }
+  // Index 0 (SOURCES_nb101_nb301.md) and the NB101 value range.
+  EXPECT_NEAR(s.query(s.arch_at(0))->at("test_acc"), 0.92117387, 1e-8);
+  EXPECT_NE(s.benchmark_source().find("the only label every cell has"), std::string::npos);
+}
+
+TEST(nb101AllCells, IndexRoundTripsAndEverySampledOrMutatedCellHasTestAcc) {
+  const nas::SearchSpace& s = space();
+  nas::Rng rng(19);
+  for (int k = 0; k < 10000; ++k) {
+    const auto i = static_cast<int64_t>(rng.below(423624));
+    const nas::Arch a = s.arch_at(i);
+    ASSERT_TRUE(s.is_valid(a)) << i;
+    ASSERT_EQ(s.index_of(a), i);
+  }
+  int labelled = 0, asked = 0;
+  for (int k = 0; k < 2000; ++k) {
+    const nas::Arch a = s.sample(rng);
+    const nas::Arch m = s.mutate(a, rng);
+    for (const nas::Arch& x : {a, m}) {
+      ++asked;
+      const auto idx = s.index_of(x);
+      ASSERT_TRUE(idx.has_value()) << s.to_string(x);
+      ASSERT_EQ(s.identity(s.arch_at(*idx)), s.identity(x));
+      const double acc = s.query(x)->at("test_acc");
+      labelled += acc > 0.09 && acc < 0.95;
+    }
+  }
+  EXPECT_EQ(labelled, asked);
+  for (const nas::Arch& n : s.neighbours(s.parse(kGolden1))) EXPECT_TRUE(s.query(n)->count("test_acc"));
+  EXPECT_NE(error_of([&] { s.arch_at(423624); }).find("out of range [0, 423624)"), std::string::npos);
+  EXPECT_NE(error_of([&] { s.parse("0123456789abcdef0123456789abcdef"); }).find("no NAS-Bench-101 cell has this hash"),
+            std::string::npos);
+}
+
+TEST(nb101AllCells, AWrongOrTruncatedDataFileIsOneLineNamingIt) {
+  const auto dir = temp_root("nb101") / "bad_data";
+  std::filesystem::create_directories(dir);
+  const std::string cells = kDataDir + "/nb101/nb101_all_cells.bin";
+  const std::string acc = kDataDir + "/nb101/nb101_all_test_acc_run0_obfunas.npy";
+  auto truncated = [&](const std::string& from, const std::string& name, std::size_t drop) {
+    std::ifstream in(from, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string path = (dir / name).string();
+    std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() - drop);
+    return path;
+  };
+  const std::string short_cells = truncated(cells, "cells.bin", 4);
+  const std::string short_acc = truncated(acc, "acc.npy", 8);
+  const std::string e1 = error_of([&] { make_space("nb101", {{"all_cells", short_cells}}); });
+  EXPECT_NE(e1.find(short_cells + ": 1694508 bytes, expected 1694512 (truncated or padded)"), std::string::npos) << e1;
+  const std::string e2 = error_of([&] { make_space("nb101", {{"all_test_acc", short_acc}}); });
+  EXPECT_NE(e2.find(short_acc + ": 3389112 bytes, expected 3389120"), std::string::npos) << e2;
+  const std::string e3 = error_of([&] { make_space("nb101", {{"all_cells", acc}}); });
+  EXPECT_NE(e3.find(acc + ": not an NB101 cells file"), std::string::npos) << e3;
+  const std::string e4 = error_of([&] { make_space("nb101", {{"all_test_acc", cells}}); });
+  EXPECT_NE(e4.find(cells + ": not a NumPy .npy file"), std::string::npos) << e4;
+  const std::string e5 = error_of([&] { make_space("nb101", {{"all_cells", "/nonexistent.bin"}}); });
+  EXPECT_NE(e5.find("/nonexistent.bin: cannot open"), std::string::npos) << e5;
+  for (const std::string& e : {e1, e2, e3, e4, e5}) EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  auto none = make_space("nb101", {{"all_cells", "none"}});
+  EXPECT_FALSE(none->size().has_value());
+  EXPECT_EQ(none->metrics().front(), "val_acc");
+  EXPECT_NE(error_of([&] { none->parse("ffffffffffffffffffffffffffffffff"); })
+                .find("a bare hash names a cell only through the loaded benchmark"),
             std::string::npos);
 }
 

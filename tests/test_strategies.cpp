@@ -352,6 +352,12 @@ TEST(ZeroCost, MoveProposalTakesTheBestNeighbour) {
   for (int i = 0; i < 50; ++i) best_count += separable(three.mutate(parent, rng)) == best_neighbour;
   EXPECT_GT(best_count, 0);
   EXPECT_LT(best_count, 50);
+  // No neighbour scored (NB101: NBSZ publishes zen for 2.4% of the cells): a
+  // random neighbour each time, not the first one over and over.
+  const nas::zero_cost::MoveProposal unscored(space, [](const Arch&) { return NAN; }, 0, 0.0);
+  std::set<std::string> unscored_children;
+  for (int i = 0; i < 50; ++i) unscored_children.insert(space.to_string(unscored.mutate(parent, rng)));
+  EXPECT_GT(unscored_children.size(), 5u) << "with no scores the child is a random neighbour";
 }
 
 TEST(Tpe, InvalidOptionsAreRefused) {

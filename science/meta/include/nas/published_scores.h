@@ -1,9 +1,10 @@
 // The published NAS-Bench-Suite-Zero proxy scores shipped in data/ (NB201
-// CIFAR-10 and ImageNet16-120, 9,445 archs each; data/README.md), read the
-// one way a search's "source": "nbsz" and the meta-proxy's features both
-// use: -1e8 (their marker of a NaN or inf score) and non-finite values
-// become NaN; archs the file does not hold (NB201 cells with unreachable
-// operations) have no entry.
+// CIFAR-10 and ImageNet16-120, 9,445 archs each; for NB101 only zen, of the
+// first 10,250 cells by hash; data/README.md), read the one way a search's
+// "source": "nbsz" and the meta-proxy's features both use: -1e8 (their
+// marker of a NaN or inf score) and non-finite values become NaN; archs the
+// file does not hold (NB201 cells with unreachable operations, 97.6% of
+// NB101) have no entry.
 #pragma once
 #include <functional>
 #include <string>
