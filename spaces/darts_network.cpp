@@ -112,10 +112,13 @@ Network::Network(const Genome& genome, int num_classes) {
 }
 
 torch::Tensor Network::forward(torch::Tensor x) {
-  torch::Tensor s0 = batchnorm(*stem_bn_, conv(*stem_conv_, x));  // no ReLU in the stem
+  // Cells: the stem, then each cell. A cell also reads the boundary before
+  // the previous one (s0); the Jacobian between consecutive boundaries is
+  // the one through s1.
+  torch::Tensor s0 = cell_boundary(batchnorm(*stem_bn_, conv(*stem_conv_, x)));  // no ReLU in the stem
   torch::Tensor s1 = s0;
   for (const auto& c : cells_) {
-    torch::Tensor next = cell(*c, s0, s1);
+    torch::Tensor next = cell_boundary(cell(*c, s0, s1));
     s0 = s1;
     s1 = next;
   }

@@ -70,8 +70,11 @@ Network::Network(const Spec& pruned, int num_classes, double bn_momentum) {
 }
 
 torch::Tensor Network::forward(torch::Tensor x) {
-  x = conv_bn_relu(*stem_, x);
-  for (const auto& layer : layers_) x = layer ? cell(*layer, x) : max_pool(x, 2, 2, 0);
+  // Cells: the stem, then each of the 9 cells; a down-sampling max-pool
+  // belongs to the cell after it (so the Jacobian between two boundaries
+  // crosses it, and per-cell proxies see the resolution change there).
+  x = cell_boundary(conv_bn_relu(*stem_, x));
+  for (const auto& layer : layers_) x = layer ? cell_boundary(cell(*layer, x)) : max_pool(x, 2, 2, 0);
   // The official head is a plain mean over H and W (no AdaptiveAvgPool2d
   // module, so tensorwatch counts no FLOPs for it).
   x = features(x).mean({2, 3});

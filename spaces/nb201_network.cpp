@@ -78,9 +78,11 @@ Network::Network(const nas::Arch& arch, int num_classes) {
 }
 
 torch::Tensor Network::forward(torch::Tensor x) {
-  x = batchnorm(*stem_bn_, conv(*stem_conv_, x));
+  // Cells as AZ-NAS's extract_cell_features takes them: the stem, then each
+  // of the 17 cells (the two residual reduction blocks included).
+  x = cell_boundary(batchnorm(*stem_bn_, conv(*stem_conv_, x)));
   for (int i = 0; i < kNumCells; ++i)
-    x = search_cells_[i] ? search_cell(*search_cells_[i], x) : reduction_cell(*reduction_cells_[i], x);
+    x = cell_boundary(search_cells_[i] ? search_cell(*search_cells_[i], x) : reduction_cell(*reduction_cells_[i], x));
   x = features(relu(batchnorm(*lastact_bn_, x)));
   return linear(*classifier_, global_avg_pool(x));
 }

@@ -32,6 +32,11 @@ struct ForwardHooks {
   bool fast_second_order = false;
   /// When set, each leaf adds its FLOPs (tensorwatch rules) here.
   double* flops = nullptr;
+  /// Called with the output of the stem (cell 0) and of every cell after it
+  /// (1, 2, ...), in order; returns the tensor the forward continues with.
+  /// Per-cell proxies (AZ-NAS) read features and the Jacobians between
+  /// consecutive boundaries through it; a space decides what a cell is.
+  std::function<torch::Tensor(const torch::Tensor&)> cell_output;
 };
 
 class Network : public torch::nn::Module {
@@ -55,6 +60,9 @@ class Network : public torch::nn::Module {
   torch::Tensor global_avg_pool(const torch::Tensor& x);
   /// Marks `x` as the pre-pool features; returns it unchanged.
   torch::Tensor features(const torch::Tensor& x);
+  /// Marks `x` as the output of the stem or of a cell (ForwardHooks::
+  /// cell_output): call it on the stem's output and on each cell's, in order.
+  torch::Tensor cell_boundary(const torch::Tensor& x) { return hooks.cell_output ? hooks.cell_output(x) : x; }
   /// Adds FLOPs for a leaf the helpers do not cover.
   void add_flops(double f) {
     if (hooks.flops) *hooks.flops += f;

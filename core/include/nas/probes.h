@@ -49,6 +49,26 @@ struct InitSpec {
   uint64_t seed = 0;
 };
 
+/// How a re-initialised copy draws its weights (zen, AZ-NAS): every
+/// Conv2d/Linear weight from the hash Gaussian named `prefix` + its
+/// state-dict key, times a gain; biases 0; BatchNorm weight 1, bias 0 and
+/// fresh running statistics (mean 0, var 1, no batches tracked).
+struct Reinit {
+  enum Scale {
+    kUnit,        // N(0, 1): NASLib's network_weight_gaussian_init (zen)
+    kKaimingFanIn // N(0, 2 / fan_in): kaiming_normal_(mode="fan_in", nonlinearity="relu") (AZ-NAS)
+  };
+  std::string prefix;  // e.g. "zen:", "aznas:"
+  Scale scale = kUnit;
+};
+
+/// One vector-Jacobian product between consecutive cells: g_in =
+/// (dF_i / dF_{i-1})^T g_out (Probes::cell_vjps).
+struct CellVjp {
+  at::Tensor g_out;  // shaped as F_i
+  at::Tensor g_in;   // shaped as F_{i-1}
+};
+
 class Probes {
  public:
   /// `net` is in train mode on its device; `rebuild` makes a fresh network
@@ -115,9 +135,31 @@ class Probes {
   double params_millions();
   double flops_millions();
 
+  // -- Re-initialised copies and cells (zen, AZ-NAS; probes_cells.cpp) --
+
+  /// A copy of network() re-initialised as `reinit` says, in train mode,
+  /// made once per Reinit and shared by the proxies that ask for it. A proxy
+  /// that runs a forward on it puts back what the forward changed (the
+  /// BatchNorm running statistics; they start fresh).
+  Network& reinitialised(const Reinit& reinit);
+  /// F_0 .. F_n: the outputs of the stem and of each cell (the space's
+  /// Network::cell_boundary) in one train-mode forward of reinitialised(
+  /// reinit) on the hash Gaussian named `input`, shaped as the batch. The
+  /// autograd graph is kept (for cell_vjps); computed once per (reinit,
+  /// input). Empty when the space marks no cells.
+  const std::vector<at::Tensor>& cell_features(const Reinit& reinit, const std::string& input);
+  /// For i = 1..n (element i-1): g_out = +-1 of F_i's shape, +1 where the
+  /// hash uniform named `rademacher` + std::to_string(n - i) is below 0.5
+  /// (AZ-NAS's bernoulli(0.5), drawn from the last cell down), and g_in =
+  /// (dF_i / dF_{i-1})^T g_out through the graph of cell_features(reinit,
+  /// input) (zero where F_i does not depend on F_{i-1}).
+  const std::vector<CellVjp>& cell_vjps(const Reinit& reinit, const std::string& input, const std::string& rademacher);
+
  private:
   struct State;
   std::unique_ptr<State> s_;
+  struct CellState;  // probes_cells.cpp
+  std::shared_ptr<CellState> cells_;
 };
 
 }  // namespace nas

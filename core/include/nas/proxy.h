@@ -24,6 +24,11 @@ enum Probe : uint32_t {
 };
 using ProbeSet = uint32_t;
 
+/// Per-cell features and the vector-Jacobian products between consecutive
+/// cells, on a re-initialised copy (AZ-NAS; Probes::cell_features). Its own
+/// high bit, so that probes added above keep their numbers.
+constexpr ProbeSet kCells = 1u << 24;
+
 class Proxy {
  public:
   virtual ~Proxy() = default;
