@@ -114,25 +114,36 @@ TEST(Pipeline, AnIntegerOptionTooBigForLongLongIsARangeError) {
   EXPECT_EQ(error_of(p), "(no error)") << "an integral float is an integer";
 }
 
-// "vote" in the proxy list resolves to a "vote" key, which must survive a
-// second resolution (resolved.json is resolved again on --resume). Found by
-// fuzz_pipeline from configs/nb201_correlate.json.
-TEST(Pipeline, AVoteResolvesToItself) {
+// A population proxy in the proxy list ("vote", "aznas") resolves to a
+// "populations" block and adds the proxies it reads; the result must
+// survive a second resolution (resolved.json is resolved again on
+// --resume). Found by fuzz_pipeline from configs/nb201_correlate.json.
+TEST(Pipeline, APopulationProxyResolvesToItself) {
   json p = json::parse(R"({"run": "correlate", "space": {"name": "nb201"}, "sample": 5,
                            "proxies": ["synflow", "jacov", "snip", "vote"]})");
   const json r = nas::resolve_pipeline(p, registry(), {}, "x.json");
-  EXPECT_EQ(r["vote"], json({"synflow", "jacov", "snip"}));
+  EXPECT_EQ(r["populations"], json::parse(R"([{"name": "vote", "voters": ["synflow", "jacov", "snip"]}])"));
   EXPECT_EQ(r["proxies"].size(), 3u);
   EXPECT_EQ(nas::resolve_pipeline(r, registry(), {}, "x.json"), r);
   p["vote"] = {"synflow"};
   EXPECT_NE(error_of(p).find("/vote: expected the voting proxies, at least 2"), std::string::npos) << error_of(p);
-  // The voters are the vote's option: any proxies of the list.
+  // The voters are the vote's option, through the older "vote" key too.
   p["vote"] = {"synflow", "snip"};
-  EXPECT_EQ(nas::resolve_pipeline(p, registry(), {}, "x.json")["vote"], json({"synflow", "snip"}));
+  EXPECT_EQ(nas::resolve_pipeline(p, registry(), {}, "x.json")["populations"][0]["voters"], json({"synflow", "snip"}));
+  // A voter the list lacks is computed too, with its default options.
   p["vote"] = {"synflow", "nwot"};
-  EXPECT_NE(error_of(p).find("/proxies: the vote's voters are [\"synflow\",\"nwot\"]; add \"nwot\""),
-            std::string::npos)
-      << error_of(p);
+  const json with_nwot = nas::resolve_pipeline(p, registry(), {}, "x.json");
+  EXPECT_EQ(with_nwot["proxies"].size(), 4u);
+  EXPECT_EQ(with_nwot["proxies"][3]["name"], "nwot");
+  p.erase("vote");
+  p["proxies"] = {"aznas"};
+  const json a = nas::resolve_pipeline(p, registry(), {}, "x.json");
+  std::vector<std::string> names;
+  for (const auto& b : a["proxies"]) names.push_back(b["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"aznas_expressivity", "aznas_progressivity", "aznas_trainability", "flops"}));
+  EXPECT_EQ(nas::resolve_pipeline(a, registry(), {}, "x.json"), a);
+  p["proxies"] = {{{"name", "vote"}, {"voters", {"synflow"}}}};
+  EXPECT_NE(error_of(p).find("voters: expected at least 2 proxy names"), std::string::npos) << error_of(p);
 }
 
 TEST(Pipeline, JsonSyntaxErrorGivesLineAndColumn) {

@@ -33,23 +33,3 @@ TEST(Stats, MeanAndSampleStd) {
   EXPECT_NEAR(nas::stddev({1, 2, 3, 4}), 1.2909944487358056, 1e-12);
 }
 
-#include "nas/votes.h"
-
-TEST(Vote, CopelandFollowsTheMajority) {
-  // Two proxies say 0 < 1 < 2, one says the opposite: the majority wins.
-  const std::vector<std::vector<double>> s = {{1, 2, 3}, {10, 20, 30}, {3, 2, 1}};
-  const auto v = nas::copeland_vote(s);
-  EXPECT_DOUBLE_EQ(v[0], -1.0);
-  EXPECT_DOUBLE_EQ(v[1], 0.0);
-  EXPECT_DOUBLE_EQ(v[2], 1.0);
-  EXPECT_DOUBLE_EQ(nas::vote_pairwise_accuracy(s, {1, 2, 3}), 1.0);
-  EXPECT_DOUBLE_EQ(nas::vote_pairwise_accuracy(s, {3, 2, 1}), 0.0);
-}
-
-TEST(Vote, NonFiniteLosesEveryComparison) {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  const std::vector<std::vector<double>> s = {{nan, 1}, {nan, 1}, {5, 1}};
-  const auto v = nas::copeland_vote(s);
-  EXPECT_DOUBLE_EQ(v[0], -1.0);
-  EXPECT_DOUBLE_EQ(v[1], 1.0);
-}

@@ -56,7 +56,8 @@ void print_list(const nas::Registry& reg, bool as_json) {
   std::cout << "pipeline keys (every run kind):\n";
   print_options(common, option_width);
   const std::pair<const char*, const char*> kinds[] = {
-      {"run", "run kinds (their pipeline keys)"}, {"space", "spaces"}, {"proxy", "proxies"}, {"strategy", "strategies"}};
+      {"run", "run kinds (their pipeline keys)"}, {"space", "spaces"}, {"proxy", "proxies"},
+      {"population", "population proxies (score a set of archs from per-arch proxies)"}, {"strategy", "strategies"}};
   for (const auto& [kind, heading] : kinds) {
     std::cout << heading << ":\n";
     for (const auto& p : plugins) {

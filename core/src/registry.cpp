@@ -56,8 +56,8 @@ std::unique_ptr<LoadedPlugin> load_plugin(const std::string& path, std::string& 
     return nullptr;
   }
   const std::string kind = info->kind ? info->kind : "";
-  if (kind != "space" && kind != "proxy" && kind != "strategy" && kind != "run") {
-    error = path + ": unknown plugin kind '" + kind + "' (expected space, proxy, strategy or run)";
+  if (kind != "space" && kind != "proxy" && kind != "population" && kind != "strategy" && kind != "run") {
+    error = path + ": unknown plugin kind '" + kind + "' (expected space, proxy, population, strategy or run)";
     return nullptr;
   }
   if (!info->name || !*info->name || !info->create || !info->options) {
@@ -205,6 +205,10 @@ std::shared_ptr<SearchSpace> Registry::make_space(const std::string& name, const
 std::shared_ptr<Proxy> Registry::make_proxy(const std::string& name, const json& options,
                                             const PluginContext& ctx, const std::string& path) const {
   return make<Proxy>(*this, "proxy", name, options, ctx, path);
+}
+std::shared_ptr<PopulationProxy> Registry::make_population(const std::string& name, const json& options,
+                                                         const PluginContext& ctx, const std::string& path) const {
+  return make<PopulationProxy>(*this, "population", name, options, ctx, path);
 }
 std::shared_ptr<Strategy> Registry::make_strategy(const std::string& name, const json& options,
                                                   const PluginContext& ctx, const std::string& path) const {

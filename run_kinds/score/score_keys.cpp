@@ -4,6 +4,7 @@
 
 #include "nas/errors.h"
 #include "nas/pipeline.h"
+#include "nas/population_scores.h"
 #include "nas/registry.h"
 #include "nas/runs.h"
 #include "nas/space.h"
@@ -14,8 +15,11 @@ namespace nas::score_run {
 OptionSchema keys(bool correlate) {
   OptionSchema k = {
       json_option("proxies", json(),
-                  "the proxies: names or {\"name\", <options>}; \"vote\" adds the Zero-Cost-NAS majority vote"),
-      json_option("vote", json(), "the voting proxies of a majority vote (at least 2 of \"proxies\")"),
+                  "the proxies: names or {\"name\", <options>}; population proxies (\"vote\", \"aznas\", "
+                  "\"tenas\") score the archs as a set and add the proxies they read"),
+      json_option("populations", json::array(),
+                  "population proxy blocks (what a population named in \"proxies\" resolves to)"),
+      json_option("vote", json(), "the voting proxies of the majority vote \"vote\" (at least 2 proxy names)"),
       json_option("archs", json(), "architecture strings to score (or \"sample\")"),
       json_option("sample", 100,
                   "N seeded random archs (from the space's enumeration when it has one), or \"all\""),
@@ -29,34 +33,31 @@ OptionSchema keys(bool correlate) {
 void resolve(const json& raw, json& out, const Registry& reg, bool correlate) {
   if (!raw.contains("proxies") || !raw.at("proxies").is_array() || raw.at("proxies").empty())
     throw PipelineError("/proxies", "expected a non-empty list of proxy names, e.g. [\"synflow\", \"jacov\"]");
-  json proxies = json::array();
-  const json& given = raw.at("proxies");
-  // "vote" in the list, as people write it, is the Zero-Cost-NAS vote of
-  // synflow, jacov and snip, and resolves to the "vote" key (the voters),
-  // which is read back too, so a resolved pipeline resolves to itself.
-  json voters;
+  // Population proxies in the list (vote, aznas, tenas, ...) score the
+  // archs as a set once each is scored; they resolve to "populations" and
+  // their components join "proxies", which is read back too, so a resolved
+  // pipeline resolves to itself. The older "vote" key names the voters of
+  // a vote.
+  json populations_given = raw.value("populations", json::array());
+  if (!populations_given.is_array())
+    throw PipelineError("/populations", "expected a list of population proxy blocks, e.g. [{\"name\": \"aznas\"}]");
+  json given = raw.at("proxies");
   if (raw.contains("vote")) {
     const json& v = raw.at("vote");
     if (!v.is_array() || v.size() < 2 || !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); }))
-      throw PipelineError("/vote", "expected the voting proxies, at least 2 names out of \"proxies\" (Zero-Cost-NAS: "
+      throw PipelineError("/vote", "expected the voting proxies, at least 2 names (Zero-Cost-NAS: "
                                    "[\"synflow\", \"jacov\", \"snip\"]), got " + v.dump());
-    voters = v;
+    for (auto& entry : given)
+      if (entry_name(entry) == "vote") entry = json{{"name", "vote"}, {"voters", v}};
+    if (std::none_of(given.begin(), given.end(), [](const json& e) { return entry_name(e) == "vote"; }))
+      given.push_back(json{{"name", "vote"}, {"voters", v}});
   }
-  for (std::size_t i = 0; i < given.size(); ++i) {
-    if (given[i] == "vote") {  // a set-level score over other proxies, not a plugin (see votes.h)
-      if (voters.is_null()) voters = {"synflow", "jacov", "snip"};
-      continue;
-    }
-    proxies.push_back(resolve_plugin_block(given[i], reg, "proxy", "/proxies/" + std::to_string(i)));
-  }
-  if (!voters.is_null()) {
-    for (const auto& needed : voters)
-      if (std::none_of(proxies.begin(), proxies.end(), [&](const json& p) { return p.at("name") == needed; }))
-        throw PipelineError("/proxies", "the vote's voters are " + voters.dump() + "; add \"" +
-                                            needed.get<std::string>() + "\" to the list");
-    out["vote"] = voters;
-  }
+  json proxies, populations;
+  resolve_proxy_list(given, populations_given, reg, proxies, populations, "/proxies");
   out["proxies"] = proxies;
+  out["populations"] = populations;
+  if (out.at("proxies").empty())
+    throw PipelineError("/proxies", "a population proxy needs per-arch proxies to combine, and none resolved");
 
   if (raw.contains("archs") && raw.contains("sample"))
     throw PipelineError("/sample", "give either \"archs\" or \"sample\", not both");

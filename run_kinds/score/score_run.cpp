@@ -25,7 +25,7 @@
 #include "nas/runs.h"
 #include "nas/evaluation.h"
 #include "nas/stats.h"
-#include "nas/votes.h"
+#include "nas/population_scores.h"
 #include "score.h"
 
 namespace nas::score_run {
@@ -191,17 +191,17 @@ json run(const json& resolved, const RunContext& ctx) {
   }
 
   progress.finish();
-  // Set-level scores computed once every arch is scored.
+  // Population proxies (vote, aznas, ...): over the archs scored, once each
+  // is scored (nas/population_scores.h).
   std::vector<std::string> names;
   for (const auto& p : proxies) names.push_back(p.name);
-  std::vector<std::vector<double>> voters;
-  if (resolved.contains("vote")) {
-    for (const auto& v : resolved.at("vote"))
-      voters.push_back(scores[std::find(names.begin(), names.end(), v.get<std::string>()) - names.begin()]);
-    names.push_back("vote");
-    scores.push_back(copeland_vote(voters));
-    seconds.emplace_back(archs.size(), 0.0);
-    nonfinite.push_back(0);
+  const std::vector<Population> populations =
+      make_populations(resolved.value("populations", json::array()), resolved.at("proxies"), *ctx.registry, "/populations");
+  for (const Population& pop : populations) {
+    names.push_back(pop.name);
+    scores.push_back(pop.combine(std::vector<std::vector<double>>(scores.begin(), scores.begin() + np)));
+    seconds.emplace_back(rows.size(), 0.0);
+    nonfinite.push_back(std::count_if(scores.back().begin(), scores.back().end(), [](double v) { return !std::isfinite(v); }));
     errors.push_back(0);
   }
   const std::size_t nc = names.size();
@@ -276,7 +276,7 @@ json run(const json& resolved, const RunContext& ctx) {
       per[names[p]]["spearman"] = finite_or_string(rho);
       per[names[p]]["kendall"] = finite_or_string(tau);
       per[names[p]]["n"] = x.size();
-      if (names[p] == "vote") per["vote"]["pairwise_accuracy"] = finite_or_string(vote_pairwise_accuracy(voters, targets));
+      if (p >= np) per[names[p]].update(populations[p - np].proxy->against(populations[p - np].rows(scores), targets));
       corr << names[p] << "," << format_double(rho) << "," << format_double(tau) << "," << x.size() << ","
            << nonfinite[p] << "\n";
       ScatterPlot plot{"scatter_" + names[p], names[p] + " vs " + metric + " (Spearman " +

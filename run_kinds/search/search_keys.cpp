@@ -6,6 +6,7 @@
 
 #include "nas/errors.h"
 #include "nas/pipeline.h"
+#include "nas/population_scores.h"
 #include "nas/proxy_source.h"
 #include "nas/registry.h"
 #include "nas/runs.h"
@@ -71,6 +72,11 @@ json resolve_entries(const json& raw, const Registry& reg, json out, bool compar
     json rest = obj;
     rest.erase("kind");
     out["objective"] = resolve_proxy_ref(rest, reg, {}, "/objective");
+    const std::string name = out["objective"].at("proxy").at("name");
+    if (is_population(reg, name))
+      throw PipelineError("/objective/proxy", "'" + name + "' is a population proxy: it ranks a set of archs against "
+                                              "each other, so it cannot score the one arch an objective asks about; "
+                                              "use it for warmup or move_proposal, or name a per-arch proxy");
     out["objective"]["kind"] = "proxy";
   } else {
     throw PipelineError("/objective/kind", "\"" + kind + "\" is not an objective (available: \"tabular\", \"proxy\")");

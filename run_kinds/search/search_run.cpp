@@ -222,7 +222,8 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     const json& mp = entry.block.at("move_proposal");
     ProxySource& source = proxy_source(mp, entry.path + "/move_proposal");
     proposal = std::make_unique<zero_cost::MoveProposal>(
-        *space_, [&source](const Arch& a) { return source.score(a); }, mp.at("candidates"), mp.at("random_prob"));
+        *space_, [&source](const std::vector<Arch>& a) { return source.score_set(a); }, mp.at("candidates"),
+        mp.at("random_prob"));
   }
   PluginContext sctx;
   sctx.seed = derive_seed(repeat_seed, 0x57a7);
@@ -237,7 +238,7 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     const double before = source.seconds();
     Rng pool_rng(derive_seed(repeat_seed, 0x3a7));
     const std::vector<Arch> ranked = zero_cost::ranked_pool(*space_, pool_rng, w.at("pool").get<int64_t>(),
-                                                            [&source](const Arch& a) { return source.score(a); });
+                                                            [&source](const std::vector<Arch>& a) { return source.score_set(a); });
     const auto w0 = std::chrono::steady_clock::now();
     warm_start(entry, *strategy, ranked);
     unit["warm_start_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();

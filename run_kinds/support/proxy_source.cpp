@@ -5,6 +5,8 @@
 
 #include "nas/errors.h"
 #include "nas/meta_model.h"
+#include "nas/pipeline.h"
+#include "nas/population_scores.h"
 #include "nas/published_scores.h"
 #include "nas/registry.h"
 #include "nas/scorer.h"
@@ -72,6 +74,70 @@ class NbszSource : public ProxySource {
   PublishedScores scores_;
 };
 
+// A population proxy (nas/population.h) over its components' scores:
+// computed together on one network per arch (one Evaluator, so they share
+// probes and the score cache), or each published. It scores sets; one arch
+// alone has no population score.
+class PopulationSource : public ProxySource {
+ public:
+  PopulationSource(const json& ref, const json& pipeline, const SearchSpace& space, const Registry& registry,
+                   const std::string& path)
+      : population_(std::move(make_populations(json::array({ref.at("proxy")}), json::array(), registry,
+                                               path + "/proxy")
+                                  .at(0))),
+        space_(space) {
+    json blocks = json::array();
+    for (const std::string& c : population_.proxy->components()) {
+      const json component_ref = resolve_proxy_ref(json{{"proxy", c}, {"source", ref.at("source")}}, registry, {}, path);
+      if (ref.at("source") == "compute") blocks.push_back(component_ref.at("proxy"));
+      else published_.push_back(make_proxy_source(component_ref, pipeline, space, registry, path));
+    }
+    if (!blocks.empty())
+      evaluator_ = std::make_unique<Evaluator>(pipeline, blocks, list_paths(path + "/proxy", blocks.size()), space,
+                                               registry, resolve_device(pipeline.at("device")));
+  }
+
+  double score(const Arch&) override {
+    throw Error("population proxy '" + population_.name +
+                "' scores a set of archs against each other, not one arch; use it for warmup or move_proposal");
+  }
+
+  std::vector<double> score_set(const std::vector<Arch>& archs) override {
+    const std::vector<std::string> names = population_.proxy->components();
+    std::vector<std::vector<double>> scores(names.size());
+    if (evaluator_) {
+      for (const Arch& arch : archs) {
+        const ArchScores r = evaluator_->score(arch);
+        for (std::size_t c = 0; c < names.size(); ++c) {
+          if (!r.errors[c].empty())
+            throw Error("proxy '" + names[c] + "' failed on " + space_.to_string(arch) + ": " + r.errors[c]);
+          scores[c].push_back(r.scores[c]);
+        }
+      }
+      seconds_ = evaluator_->seconds();
+    } else {
+      seconds_ = 0;
+      for (std::size_t c = 0; c < names.size(); ++c) {
+        scores[c] = published_[c]->score_set(archs);
+        seconds_ += published_[c]->seconds();
+      }
+    }
+    return population_.proxy->combine(scores);
+  }
+
+  std::string describe() const override {
+    std::string names;
+    for (const std::string& c : population_.proxy->components()) names += (names.empty() ? "" : ", ") + c;
+    return population_.name + " (population proxy over " + names + (evaluator_ ? ", computed)" : ", published)");
+  }
+
+ private:
+  Population population_;
+  const SearchSpace& space_;
+  std::unique_ptr<Evaluator> evaluator_;
+  std::vector<std::shared_ptr<ProxySource>> published_;
+};
+
 }  // namespace
 
 json resolve_proxy_ref(const json& block, const Registry& registry, const OptionSchema& extra,
@@ -97,6 +163,10 @@ json resolve_proxy_ref(const json& block, const Registry& registry, const Option
     out.erase("source");
     return out;
   }
+  if (is_population(registry, name)) {  // its components come from the same source
+    out["proxy"] = resolve_plugin_block(p, registry, "population", path + "/proxy");
+    return out;
+  }
   if (out.at("source") == "nbsz") {
     out["proxy"] = {{"name", name}};
     return out;
@@ -119,6 +189,7 @@ std::shared_ptr<ProxySource> make_proxy_source(const json& ref, const json& pipe
                                                const Registry& registry, const std::string& path) {
   const std::string name = ref.at("proxy").at("name");
   if (name == "meta") return make_meta_source(ref.at("proxy"), pipeline, space, registry, path);
+  if (is_population(registry, name)) return std::make_shared<PopulationSource>(ref, pipeline, space, registry, path);
   if (ref.at("source") == "nbsz") return std::make_shared<NbszSource>(name, space, pipeline.at("space"), path);
   return std::make_shared<ComputedSource>(ref, pipeline, space, registry, path);
 }

@@ -63,6 +63,14 @@ class ProxySource {
   virtual ~ProxySource() = default;
   /// The score of `arch`; NaN/inf as computed or published (missing = NaN).
   virtual double score(const Arch& arch) = 0;
+  /// The scores of archs compared with each other (a warmup pool, a move
+  /// proposal's candidates). A per-arch proxy scores each alone; a
+  /// population proxy (nas/population.h) scores them as a set.
+  virtual std::vector<double> score_set(const std::vector<Arch>& archs) {
+    std::vector<double> out;
+    for (const Arch& a : archs) out.push_back(score(a));
+    return out;
+  }
   /// e.g. "synflow (computed)".
   virtual std::string describe() const = 0;
   /// Wall seconds spent computing scores so far.

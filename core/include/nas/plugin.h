@@ -24,6 +24,7 @@
 #include <type_traits>
 
 #include "nas/options.h"
+#include "nas/population.h"
 #include "nas/proxy.h"
 #include "nas/run_kind.h"
 #include "nas/space.h"
@@ -35,7 +36,9 @@
 
 namespace nas {
 
-// 2: SearchSpace::graph/graph_vocabulary, Mutator::proxy.
+// 2: SearchSpace::graph/graph_vocabulary, Mutator::proxy and Mutator::steered;
+// nas::Network gained ForwardHooks::cell_output (a space's layout changed)
+// and the "population" kind.
 constexpr uint32_t kNasPluginAbiVersion = 2;
 
 /// What a factory gets besides its options.
@@ -49,6 +52,7 @@ struct PluginContext {
 namespace plugin_kind {
 using space = SearchSpace;
 using proxy = Proxy;
+using population = PopulationProxy;
 using strategy = Strategy;
 using run = RunKind;
 }  // namespace plugin_kind
@@ -56,13 +60,13 @@ using run = RunKind;
 struct PluginInfo {
   uint32_t abi_version;
   const char* torch_version;
-  const char* kind;  // "space" | "proxy" | "strategy" | "run"
+  const char* kind;  // "space" | "proxy" | "population" | "strategy" | "run"
   const char* name;
   const char* version;
   const char* summary;
   OptionSchema (*options)();
   /// Returns a new object of the kind's interface (SearchSpace*, Proxy*,
-  /// Strategy* or RunKind*) owned by the caller; throws nas::Error on bad
+  /// PopulationProxy*, Strategy* or RunKind*) owned by the caller; throws nas::Error on bad
   /// options. A run kind's options are its pipeline keys, which it resolves
   /// itself: it is created with an empty object.
   void* (*create)(const json& options, const PluginContext& context);

@@ -57,6 +57,8 @@ class Registry {
                                           const PluginContext& ctx, const std::string& json_path) const;
   std::shared_ptr<Proxy> make_proxy(const std::string& name, const json& options,
                                     const PluginContext& ctx, const std::string& json_path) const;
+  std::shared_ptr<PopulationProxy> make_population(const std::string& name, const json& options,
+                                                  const PluginContext& ctx, const std::string& json_path) const;
   std::shared_ptr<Strategy> make_strategy(const std::string& name, const json& options,
                                           const PluginContext& ctx, const std::string& json_path) const;
   /// The run kind `name`; an unknown one is a PipelineError at /run.
