@@ -14,6 +14,12 @@
 // --fixture-archs --init hash (the fixtures' 25 archs, which are 25 of the
 // reference's 40; a random sample may hold heavier or lighter archs).
 //
+// The 2022-2024 proxies' reference times (tests/data/nb201_proxies_2024.json)
+// are per group of proxies the authors compute in one call (aznas = its three
+// components, tenas = ntk + linear regions, meco = meco + meco_pt, swap =
+// swap + swap_reg): each group present is also timed together, sharing
+// probes, next to its reference.
+//
 // "alone" times each proxy with a fresh network and probe context, as the
 // reference driver runs them (one deep copy and its own passes per proxy);
 // "shared" times the whole set through one Scorer, the way `nasrun score`
@@ -23,6 +29,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -68,6 +75,7 @@ int main(int argc, char** argv) {
   nas::keep_freed_memory_in_heap();  // as nasrun does
   std::string space_name = "nb201", device_name = "cpu", proxy_list, data_name = "hash";
   std::string reference_file = std::string(NASRUN_SOURCE_DIR) + "/tests/data/nb201_proxies.json";
+  std::string reference_2024 = std::string(NASRUN_SOURCE_DIR) + "/tests/data/nb201_proxies_2024.json";
   int archs = 10, threads = 0;
   bool fixture_archs = false;
   std::string init_kind = "torch";
@@ -79,6 +87,7 @@ int main(int argc, char** argv) {
       "data", po::value(&data_name), "hash | cifar10 | synthetic")("seed", po::value(&seed), "sample seed")(
       "threads", po::value(&threads), "intra-op threads (0 = the cores of the CPU affinity)")(
       "reference", po::value(&reference_file), "fixtures JSON with reference_timing_cpu_s (nb201 only)")(
+      "reference-2024", po::value(&reference_2024), "the 2022-2024 proxies' fixtures JSON (per-group reference times)")(
       "fixture-archs", po::bool_switch(&fixture_archs), "time the archs of the --reference file's cases instead of a sample")(
       "init", po::value(&init_kind), "torch | hash (the fixtures' weights)");
   po::variables_map vm;
@@ -168,6 +177,36 @@ int main(int argc, char** argv) {
       std::cout << std::setprecision(4) << "reference, these proxies: " << reference_total << " s/arch (one thread); "
                 << "shared probes are " << std::setprecision(2) << reference_total / (shared / archs)
                 << "x faster\n";
+    if (space_name == "nb201") {
+      std::ifstream in(reference_2024);
+      const json groups = in ? json::parse(in).value("reference_timing_cpu_s", json::object()) : json::object();
+      for (const auto& [group, ref] : groups.items()) {
+        std::vector<nas::NamedProxy> members;
+        for (const auto& p : proxies)
+          if (p.name == group || p.name.rfind(group + "_", 0) == 0) members.push_back(p);
+        if (members.empty()) continue;
+        nas::Scorer together(*space, members, batch, init, device);
+        // Process CPU seconds beside wall seconds: on a shared machine the
+        // wall clock counts other jobs' time too (with --threads 1 the CPU
+        // figure is the one to hold against the one-thread reference).
+        double seconds = 0, cpu = 0;
+        for (int i = 0; i <= archs; ++i) {
+          const auto t0 = std::chrono::steady_clock::now();
+          const std::clock_t c0 = std::clock();
+          together.score(sample[i]);
+          if (i > 0) {
+            seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+          }
+        }
+        std::string names;
+        for (const auto& m : members) names += (names.empty() ? "" : "+") + m.name;
+        std::cout << std::setprecision(4) << "group " << group << " (" << names << "), shared probes: " << seconds / archs
+                  << " s/arch; reference " << ref.get<double>() << " s/arch (one thread): " << std::setprecision(2)
+                  << ref.get<double>() / (seconds / archs) << "x faster; CPU " << std::setprecision(4) << cpu / archs
+                  << " s/arch: " << std::setprecision(2) << ref.get<double>() / (cpu / archs) << "x\n";
+      }
+    }
     std::cout << "peak memory " << std::setprecision(0) << peak_rss_mib() << " MiB\n";
   } catch (const std::exception& e) {
     std::cerr << "bench_proxies: " << e.what() << "\n";
