@@ -7,7 +7,7 @@
 //  2. Then, whenever the batch of proposals is used up: fit num_ensemble MLPs
 //     on every arch told so far (path encoding -> objective, standardised;
 //     NaN told = worst), make num_candidates candidates by mutating the
-//     num_arches_to_mutate best archs (max_mutations edits each, through
+//     `parents` best archs (max_mutations edits each, through
 //     the Mutator, so move proposal makes them the proxy's pick among
 //     neighbours), add random_candidates random archs, drop those already
 //     asked (random unseen archs fill the gap), score each by the
@@ -88,7 +88,7 @@ class Bananas : public Strategy {
                one_of({"its", "ucb"}));
     NAS_OPTION(double, explore_factor, 0.5, "ucb's weight of the ensemble's sd (NASLib: 0.5)", at_least(0));
     NAS_OPTION(int, num_candidates, 100, "mutants made per fit (NASLib: 100)", at_least(1));
-    NAS_OPTION(int, num_arches_to_mutate, 2, "best told archs the mutants come from (NASLib: 2)", at_least(1));
+    NAS_OPTION(int, parents, 2, "best told archs the mutants come from (NASLib's num_arches_to_mutate: 2)", at_least(1));
     NAS_OPTION(int, max_mutations, 1, "edits per mutant (NASLib: 1)", at_least(1));
     NAS_OPTION(int, random_candidates, 0,
                "random archs added to the mutants (NASLib: 0; random unseen archs always fill in for mutants "
@@ -234,7 +234,7 @@ class Bananas : public Strategy {
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return better(told_[a].value, told_[b].value); });
-    const std::size_t parents = std::min<std::size_t>(o_.num_arches_to_mutate, order.size());
+    const std::size_t parents = std::min<std::size_t>(o_.parents, order.size());
     std::vector<Arch> out;
     IdentitySet ids = asked_;
     auto add = [&](Arch a) {
