@@ -5,14 +5,16 @@
 //   build/bin/bench_proxies [--space nb201] [--archs 10] [--device cpu]
 //                           [--proxies grad_norm,snip,...] [--data hash|cifar10]
 //                           [--seed 0] [--threads N] [--reference FILE]
-//                           [--fixture-archs]
+//                           [--reference-2024 FILE] [--fixture-archs]
 //
 // For nb201 it prints next to each figure the reference Python code's
 // seconds per arch (zero-cost-nas / NASLib, torch 1.13.1, one thread, median
 // over 40 archs, from the fixtures' reference_timing_cpu_s) and the ratio;
 // compare with --threads 1, as the reference was measured, and with
 // --fixture-archs --init hash (the fixtures' 25 archs, which are 25 of the
-// reference's 40; a random sample may hold heavier or lighter archs).
+// reference's 40; a random sample may hold heavier or lighter archs). The
+// newer proxies (ZiCo, MeCo, SWAP, TE-NAS, ...) were timed by measure group
+// (nb201_proxies_2024.json); each group is timed together against that.
 //
 // The 2022-2024 proxies' reference times (tests/data/nb201_proxies_2024.json)
 // are per group of proxies the authors compute in one call (aznas = its three
@@ -87,7 +89,8 @@ int main(int argc, char** argv) {
       "data", po::value(&data_name), "hash | cifar10 | synthetic")("seed", po::value(&seed), "sample seed")(
       "threads", po::value(&threads), "intra-op threads (0 = the cores of the CPU affinity)")(
       "reference", po::value(&reference_file), "fixtures JSON with reference_timing_cpu_s (nb201 only)")(
-      "reference-2024", po::value(&reference_2024), "the 2022-2024 proxies' fixtures JSON (per-group reference times)")(
+      "reference-2024", po::value(&reference_2024),
+      "the newer proxies' fixtures: reference_timing_cpu_s per measure group (nb201 only)")(
       "fixture-archs", po::bool_switch(&fixture_archs), "time the archs of the --reference file's cases instead of a sample")(
       "init", po::value(&init_kind), "torch | hash (the fixtures' weights)");
   po::variables_map vm;
@@ -177,35 +180,34 @@ int main(int argc, char** argv) {
       std::cout << std::setprecision(4) << "reference, these proxies: " << reference_total << " s/arch (one thread); "
                 << "shared probes are " << std::setprecision(2) << reference_total / (shared / archs)
                 << "x faster\n";
+    // The newer proxies' reference was timed per measure group (meco =
+    // meco + meco_pt, swap = swap + swap_reg, tenas = ntk + linear regions,
+    // ...): each group, scored together through one Scorer, against it.
+    json groups = json::object();
     if (space_name == "nb201") {
       std::ifstream in(reference_2024);
-      const json groups = in ? json::parse(in).value("reference_timing_cpu_s", json::object()) : json::object();
-      for (const auto& [group, ref] : groups.items()) {
-        std::vector<nas::NamedProxy> members;
-        for (const auto& p : proxies)
-          if (p.name == group || p.name.rfind(group + "_", 0) == 0) members.push_back(p);
-        if (members.empty()) continue;
-        nas::Scorer together(*space, members, batch, init, device);
-        // Process CPU seconds beside wall seconds: on a shared machine the
-        // wall clock counts other jobs' time too (with --threads 1 the CPU
-        // figure is the one to hold against the one-thread reference).
-        double seconds = 0, cpu = 0;
-        for (int i = 0; i <= archs; ++i) {
-          const auto t0 = std::chrono::steady_clock::now();
-          const std::clock_t c0 = std::clock();
-          together.score(sample[i]);
-          if (i > 0) {
-            seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            cpu += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
-          }
-        }
-        std::string names;
-        for (const auto& m : members) names += (names.empty() ? "" : "+") + m.name;
-        std::cout << std::setprecision(4) << "group " << group << " (" << names << "), shared probes: " << seconds / archs
-                  << " s/arch; reference " << ref.get<double>() << " s/arch (one thread): " << std::setprecision(2)
-                  << ref.get<double>() / (seconds / archs) << "x faster; CPU " << std::setprecision(4) << cpu / archs
-                  << " s/arch: " << std::setprecision(2) << ref.get<double>() / (cpu / archs) << "x\n";
+      if (in) groups = json::parse(in).value("reference_timing_cpu_s", json::object());
+    }
+    bool header = false;
+    for (const auto& [group, ref] : groups.items()) {
+      std::vector<nas::NamedProxy> members;
+      for (const auto& p : proxies)
+        if (p.name == group || p.name.rfind(group + "_", 0) == 0) members.push_back(p);
+      if (members.empty()) continue;
+      nas::Scorer together(*space, members, batch, init, device);
+      double seconds = 0;
+      for (int i = 0; i <= archs; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        together.score(sample[i]);
+        if (i > 0) seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       }
+      if (!header) std::cout << "measure group (newer proxies)  s/arch together  reference s/arch (1 thread)  ratio\n";
+      header = true;
+      std::string names;
+      for (const auto& m : members) names += (names.empty() ? "" : "+") + m.name;
+      std::cout << std::left << std::setw(31) << (group + " (" + names + ")").substr(0, 30) << " " << std::setprecision(4)
+                << std::setw(17) << seconds / archs << std::setw(28) << ref.get<double>() << std::setprecision(2)
+                << ref.get<double>() / (seconds / archs) << "x\n";
     }
     std::cout << "peak memory " << std::setprecision(0) << peak_rss_mib() << " MiB\n";
   } catch (const std::exception& e) {

@@ -115,40 +115,44 @@ torch::Tensor Network::forward(torch::Tensor x) {
   // Cells: the stem, then each cell. A cell also reads the boundary before
   // the previous one (s0); the Jacobian between consecutive boundaries is
   // the one through s1.
-  torch::Tensor s0 = cell_boundary(batchnorm(*stem_bn_, conv(*stem_conv_, x)));  // no ReLU in the stem
+  // module_output() marks the container modules PyTorch's forward hooks
+  // would see (MeCo): stem nn.Sequential, op wrappers, cells, the network.
+  torch::Tensor s0 = cell_boundary(module_output(batchnorm(*stem_bn_, conv(*stem_conv_, x))));  // no ReLU in the stem
   torch::Tensor s1 = s0;
   for (const auto& c : cells_) {
     torch::Tensor next = cell_boundary(cell(*c, s0, s1));
     s0 = s1;
     s1 = next;
   }
-  return linear(*classifier_, global_avg_pool(features(s1)));
+  return module_output(linear(*classifier_, global_avg_pool(features(s1))));
 }
 
 torch::Tensor Network::relu_conv_bn(ReluConvBn& m, const torch::Tensor& x) {
-  return batchnorm(*m.bn, conv(*m.conv, relu(x)));
+  return module_output(module_output(batchnorm(*m.bn, conv(*m.conv, relu(x)))));  // op nn.Sequential, ReLUConvBN
 }
 
 torch::Tensor Network::factorized_reduce(FactorizedReduce& m, const torch::Tensor& x) {
   const torch::Tensor r = relu(x);
   const torch::Tensor shifted = r.narrow(2, 1, r.size(2) - 1).narrow(3, 1, r.size(3) - 1);
-  return batchnorm(*m.bn, at::cat({conv(*m.conv_1, r), conv(*m.conv_2, shifted)}, 1));
+  return module_output(batchnorm(*m.bn, at::cat({conv(*m.conv_1, r), conv(*m.conv_2, shifted)}, 1)));
 }
 
 torch::Tensor Network::op(CellOp& m, const torch::Tensor& x) {
+  // The op module itself (and its nn.Sequential where it has one).
   switch (m.op) {
     case kMaxPool3x3:
-      return batchnorm(*m.bns[0], max_pool(x, 3, static_cast<int>(m.stride), 1));
+      return module_output(module_output(batchnorm(*m.bns[0], max_pool(x, 3, static_cast<int>(m.stride), 1))));
     case kAvgPool3x3:
-      return batchnorm(*m.bns[0], avg_pool(x, 3, static_cast<int>(m.stride), 1, /*count_include_pad=*/false));
+      return module_output(module_output(
+          batchnorm(*m.bns[0], avg_pool(x, 3, static_cast<int>(m.stride), 1, /*count_include_pad=*/false))));
     case kSkipConnect:
-      return m.fr ? factorized_reduce(*m.fr, x) : x;
+      return m.fr ? factorized_reduce(*m.fr, x) : module_output(x);  // FactorizedReduce or nn.Identity
     default: {
       // sep conv: two ReLU-dw-pw-BN stages; dil conv: one.
       torch::Tensor y = x;
       for (std::size_t s = 0; s < m.bns.size(); ++s)
         y = batchnorm(*m.bns[s], conv(*m.convs[2 * s + 1], conv(*m.convs[2 * s], relu(y))));
-      return y;
+      return module_output(module_output(y));
     }
   }
 }
@@ -161,7 +165,7 @@ torch::Tensor Network::cell(Cell& c, const torch::Tensor& s0, const torch::Tenso
     torch::Tensor b = op(*c.ops[2 * k + 1], states[c.pairs[2 * k + 1].input]);
     states.push_back(a + b);
   }
-  return at::cat({states[2], states[3], states[4], states[5]}, 1);
+  return module_output(at::cat({states[2], states[3], states[4], states[5]}, 1));
 }
 
 namespace {

@@ -78,11 +78,12 @@ torch::Tensor Network::forward(torch::Tensor x) {
   // The official head is a plain mean over H and W (no AdaptiveAvgPool2d
   // module, so tensorwatch counts no FLOPs for it).
   x = features(x).mean({2, 3});
-  return linear(*classifier_, x);
+  return module_output(linear(*classifier_, x));  // the network's own forward hook (MeCo)
 }
 
 torch::Tensor Network::conv_bn_relu(ConvBnRelu& m, const torch::Tensor& x) {
-  return relu(batchnorm(*m.bn, conv(*m.conv, x)));
+  // Its conv_bn_relu nn.Sequential, then the module itself (MeCo's hooks).
+  return module_output(module_output(relu(batchnorm(*m.bn, conv(*m.conv, x)))));
 }
 
 torch::Tensor Network::cell(Cell& c, const torch::Tensor& x) {
@@ -102,10 +103,11 @@ torch::Tensor Network::cell(Cell& c, const torch::Tensor& x) {
     t[v] = s.label[v] == kMaxPool3x3 ? max_pool(in, 3, 1, 1) : conv_bn_relu(*c.vertex_op[v], in);
     if (s.adj[v][n - 1]) concat.push_back(t[v]);
   }
-  if (concat.empty()) return conv_bn_relu(*c.input_op[n - 1], x);  // n == 2: input -> output only
+  // The cell module's own output is marked for MeCo's hooks.
+  if (concat.empty()) return module_output(conv_bn_relu(*c.input_op[n - 1], x));  // n == 2: input -> output only
   torch::Tensor out = concat.size() == 1 ? concat[0] : at::cat(concat, 1);
   if (s.adj[0][n - 1]) out = out + conv_bn_relu(*c.input_op[n - 1], x);
-  return out;
+  return module_output(out);
 }
 
 double params_millions(const Spec& p, int num_classes) {

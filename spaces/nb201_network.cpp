@@ -80,15 +80,19 @@ Network::Network(const nas::Arch& arch, int num_classes) {
 torch::Tensor Network::forward(torch::Tensor x) {
   // Cells as AZ-NAS's extract_cell_features takes them: the stem, then each
   // of the 17 cells (the two residual reduction blocks included).
-  x = cell_boundary(batchnorm(*stem_bn_, conv(*stem_conv_, x)));
+  // module_output() marks the containers of the official module tree that
+  // PyTorch's forward hooks see: stem and lastact (nn.Sequential), each
+  // cell, the network (see nas::ForwardHooks::module_output).
+  x = cell_boundary(module_output(batchnorm(*stem_bn_, conv(*stem_conv_, x))));
   for (int i = 0; i < kNumCells; ++i)
     x = cell_boundary(search_cells_[i] ? search_cell(*search_cells_[i], x) : reduction_cell(*reduction_cells_[i], x));
-  x = features(relu(batchnorm(*lastact_bn_, x)));
-  return linear(*classifier_, global_avg_pool(x));
+  x = features(module_output(relu(batchnorm(*lastact_bn_, x))));
+  return module_output(linear(*classifier_, global_avg_pool(x)));
 }
 
 torch::Tensor Network::relu_conv_bn(ReluConvBn& m, const torch::Tensor& x) {
-  return batchnorm(*m.bn, conv(*m.conv, relu(x)));
+  // Its `op` nn.Sequential, then the ReLUConvBN module itself.
+  return module_output(module_output(batchnorm(*m.bn, conv(*m.conv, relu(x)))));
 }
 
 torch::Tensor Network::edge(SearchCell& cell, int e, const torch::Tensor& x) {
@@ -96,14 +100,14 @@ torch::Tensor Network::edge(SearchCell& cell, int e, const torch::Tensor& x) {
     case kNone:
       // Multiply rather than return zeros: NaN/inf propagate and the
       // gradient through the edge is exactly 0, as in the official Zero op.
-      return x * 0.0;
+      return module_output(x * 0.0);  // the Zero module
     case kSkipConnect:
-      return x;
+      return module_output(x);  // nn.Identity
     case kConv1x1:
     case kConv3x3:
       return relu_conv_bn(*cell.convs[e], x);
-    case kAvgPool3x3:
-      return avg_pool(x, 3, 1, 1, /*count_include_pad=*/false);
+    case kAvgPool3x3:  // POOLING around its nn.AvgPool2d
+      return module_output(avg_pool(x, 3, 1, 1, /*count_include_pad=*/false));
   }
   return x;  // unreachable: Nb201Space::build checks the arch first
 }
@@ -117,15 +121,16 @@ torch::Tensor Network::search_cell(SearchCell& cell, const torch::Tensor& x) {
     torch::Tensor& node = nodes[kEdges[e].to];
     node = node.defined() ? node + y : y;
   }
-  return nodes[3];
+  return module_output(nodes[3]);
 }
 
 torch::Tensor Network::reduction_cell(ReductionCell& cell, const torch::Tensor& x) {
   // The official forward runs conv_a, conv_b, then downsample: the order the
   // hooks see the ReLUs and convs in.
   torch::Tensor basic = relu_conv_bn(*cell.conv_b, relu_conv_bn(*cell.conv_a, x));
-  torch::Tensor residual = conv(*cell.downsample, avg_pool(x, 2, 2, 0, /*count_include_pad=*/true));
-  return residual + basic;
+  torch::Tensor residual =
+      module_output(conv(*cell.downsample, avg_pool(x, 2, 2, 0, /*count_include_pad=*/true)));  // nn.Sequential
+  return module_output(residual + basic);
 }
 
 }  // namespace nb201

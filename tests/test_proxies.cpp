@@ -249,6 +249,150 @@ INSTANTIATE_TEST_SUITE_P(Nb201, Parity, ::testing::Combine(::testing::Range(0, c
                                                            ::testing::ValuesIn(devices())),
                          parity_name);
 
+// ---- The 2022-2024 proxies: tests/data/nb201_proxies_2024.json, the authors'
+// own code on the same networks and batch.
+
+const nas::json& fixtures_2024() {
+  static const nas::json j = [] {
+    std::ifstream in(std::string(NASRUN_TEST_DIR) + "/data/nb201_proxies_2024.json");
+    return nas::json::parse(in);
+  }();
+  return j;
+}
+
+/// The newer proxies implemented here (the fixture also holds AZ-NAS's).
+const std::vector<std::string>& newer_proxies() {
+  static const std::vector<std::string> names{"zico",     "meco",           "meco_pt",
+                                              "swap",     "swap_reg",       "tenas_ntk_cond",
+                                              "tenas_linear_regions"};
+  return names;
+}
+
+struct NewerPlugins {
+  std::vector<std::pair<std::string, std::shared_ptr<nas::Proxy>>> proxies;
+  nas::ProbeSet needs = nas::kNoProbe;
+  NewerPlugins() {
+    for (const auto& name : newer_proxies()) {
+      proxies.emplace_back(name, plugins().registry.make_proxy(name, nas::json::object(), nas::PluginContext{},
+                                                               "/proxies/0"));
+      needs |= proxies.back().second->needs();
+    }
+  }
+};
+
+NewerPlugins& newer_plugins() {
+  static NewerPlugins p;
+  return p;
+}
+
+/// Empty when `ours` matches the 2024 fixture's score: |ours - ref| <= rel
+/// |ref| + abs (spec.tolerance.per_proxy), the same non-finite value for a
+/// null reference.
+std::string mismatch_2024(const nas::json& c, const std::string& proxy, double ours) {
+  const nas::json& ref = c.at("scores").at(proxy);
+  std::ostringstream why;
+  why << std::setprecision(17);
+  if (ref.is_null()) {
+    const std::string kind = c.at("nonfinite").at(proxy);
+    const bool same = kind == "nan" ? std::isnan(ours) : std::isinf(ours) && (ours > 0) == (kind == "inf");
+    if (!same) why << "reference " << kind << ", ours " << ours;
+    return why.str();
+  }
+  const double r = ref.get<double>();
+  const nas::json& tol = fixtures_2024().at("spec").at("tolerance").at("per_proxy").at(proxy);
+  const double bound = tol.at("rel").get<double>() * std::abs(r) + tol.at("abs").get<double>();
+  if (!(std::abs(ours - r) <= bound))
+    why << "reference " << r << ", ours " << ours << ": |diff| = " << std::abs(ours - r) << " > " << bound;
+  return why.str();
+}
+
+class Parity2024 : public ::testing::TestWithParam<std::tuple<int, c10::Device>> {};
+
+TEST_P(Parity2024, EveryNewerProxyMatchesTheAuthorsCode) {
+  const auto& [index, device] = GetParam();
+  const nas::json& c = fixtures_2024().at("cases").at(index);
+  ASSERT_EQ(c.at("arch"), fixture_case(index).at("arch")) << "the two fixtures list the same archs in one order";
+  const Scene scene(c.at("arch"), device);
+  const auto before = scene.state();
+  auto probes = scene.probes(newer_plugins().needs);
+  for (const auto& [name, proxy] : newer_plugins().proxies) {
+    const double ours = proxy->score(*probes);
+    const std::string why = mismatch_2024(c, name, ours);
+    EXPECT_TRUE(why.empty()) << name << " on " << c.at("arch").get<std::string>() << ": " << why;
+  }
+  for (const auto& [key, value] : scene.state())
+    EXPECT_TRUE(value.equal(before.at(key))) << "the proxies changed " << key;
+}
+
+INSTANTIATE_TEST_SUITE_P(Nb201, Parity2024,
+                         ::testing::Combine(::testing::Range(0, static_cast<int>(fixtures_2024().at("cases").size())),
+                                            ::testing::ValuesIn(devices())),
+                         parity_name);
+
+// MeCo reads every module call PyTorch's forward hooks would see. On the
+// official NB201 tree (fixtures README, meco): stem 3 (Conv2d, BN,
+// Sequential); per nor_conv edge 5 (ReLU, Conv2d, BN, op Sequential,
+// ReLUConvBN), avg_pool 2, skip and none 1; each InferCell 1; each
+// reduction block 14 (conv_a 5, conv_b 5, AvgPool2d, Conv2d, Sequential,
+// itself); lastact 3, AdaptiveAvgPool2d, Linear, the network (the logits).
+TEST(ModuleOutputs, FireOncePerModuleCallOfTheOfficialTree) {
+  const std::map<std::string, int> per_edge{{"none", 1}, {"skip_connect", 1}, {"avg_pool_3x3", 2},
+                                            {"nor_conv_1x1", 5}, {"nor_conv_3x3", 5}};
+  for (int index : {0, 4, 9}) {
+    const std::string arch = fixture_case(index).at("arch");
+    int cell = 1;  // the InferCell itself
+    for (std::size_t tilde = arch.find('~'); tilde != std::string::npos; tilde = arch.find('~', tilde + 1)) {
+      const std::size_t bar = arch.rfind('|', tilde);
+      cell += per_edge.at(arch.substr(bar + 1, tilde - bar - 1));
+    }
+    const Scene scene(arch, c10::Device(c10::kCPU));
+    auto probes = scene.probes(nas::kModuleOutputs);
+    const auto& outputs = probes->module_outputs(1);
+    EXPECT_EQ(static_cast<int>(outputs.size()), 3 + 15 * cell + 2 * 14 + 3 + 3) << arch;
+    at::Tensor logits;
+    {
+      at::NoGradGuard no_grad;
+      auto copy = probes->copy();
+      copy->train();
+      logits = copy->forward(scene.batch.inputs.slice(0, 0, 1));
+    }
+    EXPECT_TRUE(outputs.back().allclose(logits)) << "the last firing is the network's, its logits";
+    EXPECT_EQ(outputs.front().sizes(), (std::vector<int64_t>{1, 16, 32, 32})) << "the stem conv fires first";
+  }
+}
+
+// The newer proxies on the other spaces: no reference values exist, so they
+// must run through every probe and give finite scores on hash-initialised
+// networks with a hash batch (16 images: TE-NAS's NTK takes 16).
+TEST(OtherSpaces, NewerProxiesGiveFiniteScoresOnNb101AndDarts) {
+  for (const std::string name : {"nb101", "darts"}) {
+    auto space = plugins().registry.make_space(name, {{"benchmark", "none"}}, nas::PluginContext{}, "/space");
+    nas::Rng rng(7);
+    for (int k = 0; k < 2; ++k) {
+      const nas::Arch arch = space->sample(rng);
+      const std::string text = space->to_string(arch);
+      auto rebuild = [space, arch] {
+        auto n = space->build(arch, {10});
+        n->train();
+        return n;
+      };
+      auto net = rebuild();
+      nas::hash_init(*net, 0);
+      nas::Batch batch;
+      batch.inputs = nas::hash_symmetric("input", 0, {16, 3, 32, 32}, 1.0);
+      batch.targets = at::arange(16, at::kLong).remainder(10);
+      nas::Probes probes(net, batch, rebuild, nas::InitSpec{"hash", 0});
+      probes.plan(newer_plugins().needs);
+      for (const auto& [proxy_name, proxy] : newer_plugins().proxies) {
+        const double v = proxy->score(probes);
+        EXPECT_TRUE(std::isfinite(v)) << proxy_name << " on " << name << " " << text << ": " << v;
+        if (proxy_name == "tenas_linear_regions") EXPECT_TRUE(v >= 1 && v <= 16.0 + 1e-9) << text << ": " << v;
+      }
+      EXPECT_GT(probes.module_outputs(1).size(), 20u) << text;
+    }
+  }
+}
+
 // A fresh context per proxy (each proxy's passes run alone, as the reference
 // runs them) gives the shared context's values within the fixtures'
 // tolerances; its timings are each proxy's own cost. Printed next to the

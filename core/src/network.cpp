@@ -50,14 +50,14 @@ torch::Tensor Network::conv(torch::nn::Conv2dImpl& m, const torch::Tensor& x) {
     *hooks.flops += f;
   }
   if (hooks.layer_output) y = hooks.layer_output(m, y);
-  return y;
+  return module_output(y);
 }
 
 torch::Tensor Network::linear(torch::nn::LinearImpl& m, const torch::Tensor& x) {
   torch::Tensor y = m.forward(x);
   if (hooks.flops) *hooks.flops += static_cast<double>(m.options.in_features() * m.options.out_features());
   if (hooks.layer_output) y = hooks.layer_output(m, y);
-  return y;
+  return module_output(y);
 }
 
 torch::Tensor Network::batchnorm(torch::nn::BatchNorm2dImpl& m, const torch::Tensor& x) {
@@ -66,15 +66,16 @@ torch::Tensor Network::batchnorm(torch::nn::BatchNorm2dImpl& m, const torch::Ten
   const auto& o = m.options;
   if (hooks.fast_second_order && m.is_training() && o.track_running_stats() && o.momentum()) {
     if (m.num_batches_tracked.defined()) m.num_batches_tracked += 1;  // as BatchNormImplBase::forward does
-    return batch_norm_fast_second_order(x, m.weight, m.bias, m.running_mean, m.running_var, *o.momentum(), o.eps());
+    return module_output(
+        batch_norm_fast_second_order(x, m.weight, m.bias, m.running_mean, m.running_var, *o.momentum(), o.eps()));
   }
-  return m.forward(x);
+  return module_output(m.forward(x));
 }
 
 torch::Tensor Network::relu(const torch::Tensor& x) {
   if (hooks.relu_input) hooks.relu_input(x);
   if (hooks.flops) *hooks.flops += static_cast<double>(x[0].numel());
-  return at::relu(x);
+  return module_output(at::relu(x));
 }
 
 torch::Tensor Network::avg_pool(const torch::Tensor& x, int kernel, int stride, int padding,
@@ -82,19 +83,21 @@ torch::Tensor Network::avg_pool(const torch::Tensor& x, int kernel, int stride, 
   torch::Tensor y = at::avg_pool2d(x, {kernel, kernel}, {stride, stride}, {padding, padding}, false,
                                    count_include_pad);
   if (hooks.flops) *hooks.flops += static_cast<double>(y[0].numel()) * kernel * kernel;
-  return y;
+  return module_output(y);
 }
 
 torch::Tensor Network::max_pool(const torch::Tensor& x, int kernel, int stride, int padding) {
   torch::Tensor y = at::max_pool2d(x, {kernel, kernel}, {stride, stride}, {padding, padding});
   if (hooks.flops) *hooks.flops += static_cast<double>(y[0].numel()) * kernel * kernel;
-  return y;
+  return module_output(y);
 }
 
 torch::Tensor Network::global_avg_pool(const torch::Tensor& x) {
   // tensorwatch counts AdaptiveAvgPool2d(1) as C * (H + 1) * (W + 1).
   if (hooks.flops) *hooks.flops += static_cast<double>(x.size(1) * (x.size(2) + 1) * (x.size(3) + 1));
-  return at::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
+  // The hook sees AdaptiveAvgPool2d's [N, C, 1, 1] output; the flatten
+  // after it is no module.
+  return module_output(at::adaptive_avg_pool2d(x, {1, 1})).flatten(1);
 }
 
 torch::Tensor Network::features(const torch::Tensor& x) {

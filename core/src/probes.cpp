@@ -14,6 +14,7 @@
 #include <ATen/ATen.h>
 #include <torch/autograd.h>
 
+#include <map>
 #include <optional>
 
 #include "nas/errors.h"
@@ -141,6 +142,11 @@ struct Probes::State {
   at::Tensor relu_kernel;
   std::optional<std::vector<at::Tensor>> synflow[2];  // [batchnorm]
   std::optional<double> flops;
+  // Probes of the 2022-2024 proxies, keyed by their argument.
+  std::map<int, std::vector<std::vector<at::Tensor>>> split_grads;
+  std::map<int64_t, at::Tensor> sample_grads;
+  std::map<std::string, std::vector<at::Tensor>> module_outputs;
+  const std::vector<at::Tensor>& record_module_outputs(const std::string& key, const at::Tensor& input);
 
   const std::vector<Layer>& net_layers() {
     if (!layers) layers = network_layers(*net);
@@ -341,6 +347,84 @@ double Probes::flops_millions() {
     s_->flops = flops / 1e6;
   }
   return *s_->flops;
+}
+
+// ---- Probes of the 2022-2024 proxies ----
+
+const std::vector<std::vector<at::Tensor>>& Probes::split_weight_grads(int parts) {
+  auto found = s_->split_grads.find(parts);
+  if (found != s_->split_grads.end()) return found->second;
+  const Batch& batch = s_->batch;
+  const int64_t n = batch.inputs.size(0);
+  if (!batch.labelled()) throw Error("the split-batch gradient probe needs labelled data, and this batch has no targets");
+  if (parts < 1 || parts > n)
+    throw Error("split_weight_grads: cannot cut a batch of " + std::to_string(n) + " into " + std::to_string(parts) +
+                " parts");
+  BuffersScope keep_buffers(*s_->net);
+  at::AutoGradMode grad_mode(true);
+  const std::vector<at::Tensor> weights = weights_of(s_->net_layers());
+  std::vector<std::vector<at::Tensor>> grads;
+  for (int k = 0; k < parts; ++k) {
+    // ZiCo iterates a loader; parts of N / k (the last takes the rest when
+    // k does not divide N).
+    const int64_t begin = k * n / parts, end = (k + 1) * n / parts;
+    const at::Tensor logits = s_->net->forward(batch.inputs.slice(0, begin, end));
+    const at::Tensor loss = at::cross_entropy_loss(logits, batch.targets.slice(0, begin, end));
+    grads.push_back(detached(gradients(loss, weights, /*retain_graph=*/false)));
+  }
+  return s_->split_grads[parts] = std::move(grads);
+}
+
+const at::Tensor& Probes::sample_weight_grads(int64_t samples) {
+  auto found = s_->sample_grads.find(samples);
+  if (found != s_->sample_grads.end()) return found->second;
+  const int64_t n = s_->batch.inputs.size(0);
+  if (samples < 1 || samples > n)
+    throw Error("sample_weight_grads: " + std::to_string(samples) + " samples asked of a batch of " +
+                std::to_string(n));
+  std::vector<at::Tensor> params;
+  for (const auto& p : s_->net->named_parameters())
+    if (p.key().find("weight") != std::string::npos) params.push_back(p.value());
+  BuffersScope keep_buffers(*s_->net);
+  at::AutoGradMode grad_mode(true);
+  // Train-mode BatchNorm couples the samples, so each row needs its own
+  // backward through the one shared graph.
+  const at::Tensor logits = s_->net->forward(s_->batch.inputs.slice(0, 0, samples));
+  std::vector<at::Tensor> rows;
+  for (int64_t i = 0; i < samples; ++i) {
+    std::vector<at::Tensor> g = gradients(logits[i].sum(), params, /*retain_graph=*/i + 1 < samples);
+    for (auto& t : g) t = t.detach().flatten();
+    rows.push_back(at::cat(g));
+  }
+  return s_->sample_grads[samples] = at::stack(rows);
+}
+
+const std::vector<at::Tensor>& Probes::State::record_module_outputs(const std::string& key, const at::Tensor& input) {
+  auto found = module_outputs.find(key);
+  if (found != module_outputs.end()) return found->second;
+  BuffersScope keep_buffers(*net);
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> outputs;
+  ForwardHooks hooks;
+  hooks.module_output = [&outputs](const at::Tensor& y) { outputs.push_back(y.detach()); };
+  HooksScope scope(*net, std::move(hooks));
+  net->forward(input);
+  return module_outputs[key] = std::move(outputs);
+}
+
+const std::vector<at::Tensor>& Probes::module_outputs(int64_t images) {
+  const int64_t n = s_->batch.inputs.size(0);
+  if (images < 1 || images > n)
+    throw Error("module_outputs: " + std::to_string(images) + " images asked of a batch of " + std::to_string(n));
+  return s_->record_module_outputs("batch:" + std::to_string(images), s_->batch.inputs.slice(0, 0, images));
+}
+
+const std::vector<at::Tensor>& Probes::module_outputs(const std::string& name, const std::vector<int64_t>& shape) {
+  std::string key = "gaussian:" + name;
+  for (int64_t d : shape) key += ":" + std::to_string(d);
+  // The Gaussian is drawn only when the key is new.
+  if (auto found = s_->module_outputs.find(key); found != s_->module_outputs.end()) return found->second;
+  return s_->record_module_outputs(key, normal(name, shape));
 }
 
 }  // namespace nas

@@ -37,6 +37,12 @@ struct ForwardHooks {
   /// Per-cell proxies (AZ-NAS) read features and the Jacobians between
   /// consecutive boundaries through it; a space decides what a cell is.
   std::function<torch::Tensor(const torch::Tensor&)> cell_output;
+  /// Called with the output of every module call, as a PyTorch forward hook
+  /// on every module of the official module tree fires (MeCo): leaves from
+  /// the helpers below, containers where the network calls module_output(),
+  /// inner before outer, so a tensor that several nested modules return is
+  /// seen once per module. The root's call is the logits.
+  std::function<void(const torch::Tensor&)> module_output;
 };
 
 class Network : public torch::nn::Module {
@@ -63,6 +69,12 @@ class Network : public torch::nn::Module {
   /// Marks `x` as the output of the stem or of a cell (ForwardHooks::
   /// cell_output): call it on the stem's output and on each cell's, in order.
   torch::Tensor cell_boundary(const torch::Tensor& x) { return hooks.cell_output ? hooks.cell_output(x) : x; }
+  /// Marks `y` as the output of one container module call of the official
+  /// module tree (an nn.Sequential, a cell, the network itself); returns it.
+  torch::Tensor module_output(const torch::Tensor& y) {
+    if (hooks.module_output) hooks.module_output(y);
+    return y;
+  }
   /// Adds FLOPs for a leaf the helpers do not cover.
   void add_flops(double f) {
     if (hooks.flops) *hooks.flops += f;

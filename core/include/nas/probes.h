@@ -155,6 +155,29 @@ class Probes {
   /// input) (zero where F_i does not depend on F_{i-1}).
   const std::vector<CellVjp>& cell_vjps(const Reinit& reinit, const std::string& input, const std::string& rademacher);
 
+  // ---- Probes of the 2022-2024 proxies (ZiCo, TE-NAS, MeCo). Each runs its
+  // own train-mode pass (other batch statistics than the shared forward's)
+  // on first request, keeps the result, and restores the BatchNorm buffers.
+
+  /// ZiCo: the batch cut into `parts` consecutive equal parts, one
+  /// train-mode forward and backward per part (BatchNorm statistics of that
+  /// part), L_k = mean cross-entropy of part k: [k][layer] = dL_k/dW,
+  /// layers(), detached.
+  const std::vector<std::vector<at::Tensor>>& split_weight_grads(int parts);
+
+  /// TE-NAS NTK: one train-mode forward of the first `samples` inputs; row n
+  /// = d(sum_c logits[n, c])/dθ over every parameter whose name contains
+  /// "weight" (conv, BatchNorm and linear weights), flattened and
+  /// concatenated in named_parameters() order: [samples, P] float32.
+  const at::Tensor& sample_weight_grads(int64_t samples);
+
+  /// MeCo: every module's output (nas::ForwardHooks::module_output) of one
+  /// train-mode forward without gradients, in firing order, detached. Input:
+  /// the first `images` inputs of the batch ...
+  const std::vector<at::Tensor>& module_outputs(int64_t images);
+  /// ... or the hash Gaussian `name` of `shape` (normal()).
+  const std::vector<at::Tensor>& module_outputs(const std::string& name, const std::vector<int64_t>& shape);
+
  private:
   struct State;
   std::unique_ptr<State> s_;

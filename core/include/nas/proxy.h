@@ -21,6 +21,12 @@ enum Probe : uint32_t {
   kSynflowBn = 1u << 7,         // abs'ed float64 copy, BN on (synflow_bn)
   kCopy = 1u << 8,              // works on its own copy of the network (zen)
   kCost = 1u << 9,              // params / FLOPs (no data)
+
+  // Probes of the 2022-2024 proxies, each its own pass (high bits, so that
+  // other additions to this list do not collide).
+  kSplitGrads = 1u << 16,      // dCE/dW per part of the batch split in k (ZiCo)
+  kSampleGrads = 1u << 17,     // per-sample d(sum of logits)/dθ, "weight" parameters (TE-NAS NTK)
+  kModuleOutputs = 1u << 18,   // every module's output, one small forward (MeCo)
 };
 using ProbeSet = uint32_t;
 
