@@ -358,8 +358,8 @@ const std::vector<std::vector<at::Tensor>>& Probes::split_weight_grads(int parts
   const int64_t n = batch.inputs.size(0);
   if (!batch.labelled()) throw Error("the split-batch gradient probe needs labelled data, and this batch has no targets");
   if (parts < 1 || parts > n)
-    throw Error("split_weight_grads: cannot cut a batch of " + std::to_string(n) + " into " + std::to_string(parts) +
-                " parts");
+    throw Error("split-batch gradients: cannot cut a batch of " + std::to_string(n) + " into " +
+                std::to_string(parts) + " parts; use a larger data.batch_size or fewer parts");
   BuffersScope keep_buffers(*s_->net);
   at::AutoGradMode grad_mode(true);
   const std::vector<at::Tensor> weights = weights_of(s_->net_layers());
@@ -380,8 +380,9 @@ const at::Tensor& Probes::sample_weight_grads(int64_t samples) {
   if (found != s_->sample_grads.end()) return found->second;
   const int64_t n = s_->batch.inputs.size(0);
   if (samples < 1 || samples > n)
-    throw Error("sample_weight_grads: " + std::to_string(samples) + " samples asked of a batch of " +
-                std::to_string(n));
+    throw Error("per-sample gradients: " + std::to_string(samples) + " samples asked of a batch of " +
+                std::to_string(n) + "; use a data.batch_size of at least " + std::to_string(samples) +
+                " or fewer samples");
   std::vector<at::Tensor> params;
   for (const auto& p : s_->net->named_parameters())
     if (p.key().find("weight") != std::string::npos) params.push_back(p.value());
@@ -415,7 +416,8 @@ const std::vector<at::Tensor>& Probes::State::record_module_outputs(const std::s
 const std::vector<at::Tensor>& Probes::module_outputs(int64_t images) {
   const int64_t n = s_->batch.inputs.size(0);
   if (images < 1 || images > n)
-    throw Error("module_outputs: " + std::to_string(images) + " images asked of a batch of " + std::to_string(n));
+    throw Error("module outputs: " + std::to_string(images) + " images asked of a batch of " + std::to_string(n) +
+                "; use a data.batch_size of at least " + std::to_string(images));
   return s_->record_module_outputs("batch:" + std::to_string(images), s_->batch.inputs.slice(0, 0, images));
 }
 
