@@ -13,6 +13,7 @@
 #include "nas/registry.h"
 #include "predictor_support.h"
 #include "test_support.h"
+#include "strategy_loop.h"
 #include "zero_cost.h"
 
 namespace {
@@ -184,17 +185,6 @@ std::shared_ptr<nas::Strategy> make(const std::string& name, const nas::Mutator&
 
 double val_acc(const Arch& a) { return nb201().query(a)->at("val_acc"); }
 
-template <class Objective>
-std::vector<Arch> run(nas::Strategy& s, int n, Objective objective) {
-  std::vector<Arch> asked;
-  for (int i = 0; i < n; ++i) {
-    std::optional<Arch> a = s.ask();
-    if (!a) break;
-    asked.push_back(*a);
-    s.tell(*a, objective(*a));
-  }
-  return asked;
-}
 
 const std::vector<std::string> kPredictors = {"bananas", "brp"};
 
@@ -211,9 +201,9 @@ TEST(PredictorStrategies, LoadAndTakeWarmupAndMoveProposal) {
 TEST(PredictorStrategies, SameSeedSameAsksOtherSeedOthersAllValidAndNew) {
   nas::zero_cost::RandomNeighbour m(nb201());
   for (const auto& name : kPredictors) {
-    const auto a = run(*make(name, m, 7), 40, val_acc);
-    const auto b = run(*make(name, m, 7), 40, val_acc);
-    const auto c = run(*make(name, m, 8), 40, val_acc);
+    const auto a = ask_and_tell(*make(name, m, 7), 40, val_acc);
+    const auto b = ask_and_tell(*make(name, m, 7), 40, val_acc);
+    const auto c = ask_and_tell(*make(name, m, 8), 40, val_acc);
     ASSERT_EQ(a.size(), 40u) << name;
     EXPECT_EQ(a, b) << name;
     EXPECT_NE(a, c) << name;
@@ -236,7 +226,7 @@ TEST(PredictorStrategies, BeatRandomSearchOnNb201) {
     double mean_best = 0;
     for (uint64_t seed = 0; seed < 3; ++seed) {
       double best = 0;
-      for (const Arch& a : run(*make(name, m, seed), 60, val_acc)) best = std::max(best, val_acc(a));
+      for (const Arch& a : ask_and_tell(*make(name, m, seed), 60, val_acc)) best = std::max(best, val_acc(a));
       mean_best += best / 3;
     }
     std::cout << name << ": mean best val_acc after 60 queries " << mean_best << " (random " << random_best << ")\n";
@@ -252,8 +242,8 @@ TEST(PredictorStrategies, NanToldIsWorst) {
   auto with_nan = [&](const Arch& a) { return fails(a) ? NAN : val_acc(a); };
   auto with_low = [&](const Arch& a) { return fails(a) ? -1e9 : val_acc(a); };
   nas::zero_cost::RandomNeighbour m(nb201());
-  EXPECT_EQ(run(*make("brp", m, 5), 40, with_nan), run(*make("brp", m, 5), 40, with_low));
-  const auto asked = run(*make("bananas", m, 5), 60, with_nan);
+  EXPECT_EQ(ask_and_tell(*make("brp", m, 5), 40, with_nan), ask_and_tell(*make("brp", m, 5), 40, with_low));
+  const auto asked = ask_and_tell(*make("bananas", m, 5), 60, with_nan);
   ASSERT_EQ(asked.size(), 60u);
   EXPECT_EQ(std::set<Arch>(asked.begin(), asked.end()).size(), asked.size());
   const auto late_failures = std::count_if(asked.begin() + 30, asked.end(), fails);
@@ -271,14 +261,14 @@ TEST(PredictorStrategies, WarmStartChangesTheAsks) {
   // bananas: the first n_init asks are the pool's best.
   auto warm = make("bananas", m, 3);
   ASSERT_TRUE(warm->warm_start(ranked));
-  const auto asked = run(*warm, 20, val_acc);
+  const auto asked = ask_and_tell(*warm, 20, val_acc);
   EXPECT_EQ(std::vector<Arch>(asked.begin(), asked.begin() + 10), std::vector<Arch>(ranked.begin(), ranked.begin() + 10));
-  EXPECT_NE(asked, run(*make("bananas", m, 3), 20, val_acc));
+  EXPECT_NE(asked, ask_and_tell(*make("bananas", m, 3), 20, val_acc));
   // brp: the predictor trained on the proxy's ranking picks its first round;
   // its top half is better by the proxy than a cold start's random round.
   auto brp_warm = make("brp", m, 3);
   ASSERT_TRUE(brp_warm->warm_start(ranked));
-  const auto warm_round = run(*brp_warm, 5, val_acc), cold_round = run(*make("brp", m, 3), 5, val_acc);
+  const auto warm_round = ask_and_tell(*brp_warm, 5, val_acc), cold_round = ask_and_tell(*make("brp", m, 3), 5, val_acc);
   EXPECT_NE(warm_round, cold_round);
   double warm_mean = 0, cold_mean = 0;
   for (const Arch& a : warm_round) warm_mean += proxy(a) / 5;
@@ -292,7 +282,7 @@ TEST(PredictorStrategies, MoveProposalChangesTheAsks) {
   for (const auto& name : kPredictors) {
     json options = quick(name);
     if (name == "brp") options["tie_margin"] = 0.3;  // a young predictor, many near-ties
-    EXPECT_NE(run(*make(name, plain, 2, options), 40, val_acc), run(*make(name, move, 2, options), 40, val_acc))
+    EXPECT_NE(ask_and_tell(*make(name, plain, 2, options), 40, val_acc), ask_and_tell(*make(name, move, 2, options), 40, val_acc))
         << name;
   }
 }

@@ -147,18 +147,24 @@ double kernel_order_tolerance(const std::string& proxy) {
   return 0;
 }
 
+/// For a reference the authors' code found non-finite (null, kind in
+/// "nonfinite"): empty when ours is the same kind, else why not.
+std::string nonfinite_mismatch(const nas::json& c, const std::string& proxy, double ours) {
+  const std::string kind = c.at("nonfinite").at(proxy);
+  const bool same = kind == "nan" ? std::isnan(ours) : std::isinf(ours) && (ours > 0) == (kind == "inf");
+  std::ostringstream why;
+  why << std::setprecision(17);
+  if (!same) why << "reference " << kind << ", ours " << ours;
+  return why.str();
+}
+
 /// Empty when `ours` matches the case's reference score for `proxy`, else
 /// why not. Tolerances: shared/fixtures/README.md, "Tolerances".
 std::string mismatch(const nas::json& c, const std::string& proxy, double ours, c10::Device device) {
   const nas::json& ref = c.at("scores").at(proxy);
+  if (ref.is_null()) return nonfinite_mismatch(c, proxy, ours);
   std::ostringstream why;
   why << std::setprecision(17);
-  if (ref.is_null()) {
-    const std::string kind = c.at("nonfinite").at(proxy);
-    const bool same = kind == "nan" ? std::isnan(ours) : std::isinf(ours) && (ours > 0) == (kind == "inf");
-    if (!same) why << "reference " << kind << ", ours " << ours;
-    return why.str();
-  }
   const double r = ref.get<double>();
   if (proxy == "params" || proxy == "flops") {
     if (ours != r) why << "reference " << r << ", ours " << ours << " (exact match required)";
@@ -442,14 +448,9 @@ int eigen_artefact_cell(nas::Probes& probes) {
 /// Empty when `ours` matches the 2024 reference within spec.tolerance.
 std::string mismatch_2024(const nas::json& c, const std::string& proxy, double ours) {
   const nas::json& ref = c.at("scores").at(proxy);
+  if (ref.is_null()) return nonfinite_mismatch(c, proxy, ours);
   std::ostringstream why;
   why << std::setprecision(17);
-  if (ref.is_null()) {
-    const std::string kind = c.at("nonfinite").at(proxy);
-    const bool same = kind == "nan" ? std::isnan(ours) : std::isinf(ours) && (ours > 0) == (kind == "inf");
-    if (!same) why << "reference " << kind << ", ours " << ours;
-    return why.str();
-  }
   const nas::json& tol = fixtures_2024().at("spec").at("tolerance").at("per_proxy").at(proxy);
   const double r = ref.get<double>();
   const double bound = tol.at("rel").get<double>() * std::abs(r) + tol.at("abs").get<double>();

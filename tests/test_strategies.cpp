@@ -12,8 +12,12 @@
 
 #include "nas/errors.h"
 #include "nas/registry.h"
+
+#include "strategy_loop.h"
 #include "reinforce_policy.h"
 #include "zero_cost.h"
+
+using nas_test::ask_and_tell;
 
 namespace {
 
@@ -101,18 +105,6 @@ double separable(const Arch& a) {
 }
 const Arch kSeparableOptimum{{2, 3, 4, 0, 1, 2}};
 
-/// Asks up to n archs, telling each its objective; stops at nullopt.
-template <class Objective>
-std::vector<Arch> run(nas::Strategy& s, int n, Objective objective) {
-  std::vector<Arch> asked;
-  for (int i = 0; i < n; ++i) {
-    std::optional<Arch> a = s.ask();
-    if (!a) break;
-    asked.push_back(*a);
-    s.tell(*a, objective(*a));
-  }
-  return asked;
-}
 
 double best_of(const std::vector<Arch>& archs) {
   double best = -INFINITY;
@@ -133,9 +125,9 @@ TEST(Strategies, SameSeedSameSequenceOtherSeedAnother) {
   ToySpace space(6, 5);
   for (const auto& name : kAll) {
     RecordingMutator m1(space), m2(space), m3(space);
-    auto a = run(*make(name, space, m1, 7), 80, separable);
-    auto b = run(*make(name, space, m2, 7), 80, separable);
-    auto c = run(*make(name, space, m3, 8), 80, separable);
+    auto a = ask_and_tell(*make(name, space, m1, 7), 80, separable);
+    auto b = ask_and_tell(*make(name, space, m2, 7), 80, separable);
+    auto c = ask_and_tell(*make(name, space, m3, 8), 80, separable);
     ASSERT_EQ(a.size(), 80u) << name;
     EXPECT_EQ(a, b) << name;
     EXPECT_NE(a, c) << name;
@@ -154,7 +146,7 @@ TEST(Strategies, AllButEvolutionNeverAskTwice) {
   ToySpace space(6, 5);
   for (const auto& name : {"random", "local_search", "tpe"}) {
     RecordingMutator m(space);
-    auto asked = run(*make(name, space, m, 3), 400, separable);
+    auto asked = ask_and_tell(*make(name, space, m, 3), 400, separable);
     EXPECT_EQ(distinct(asked).size(), asked.size()) << name;
   }
 }
@@ -165,7 +157,7 @@ TEST(Strategies, TinySpaceIsExhaustedOnceEachThenNullopt) {
     for (const auto& name : {"random", "local_search", "tpe"}) {
       RecordingMutator m(space);
       auto s = make(name, space, m, 11);
-      auto asked = run(*s, 50, separable);
+      auto asked = ask_and_tell(*s, 50, separable);
       EXPECT_EQ(asked.size(), 9u) << name << " sized=" << sized;
       EXPECT_EQ(distinct(asked).size(), 9u) << name << " sized=" << sized;
       EXPECT_FALSE(s->ask().has_value()) << name << " sized=" << sized;
@@ -184,7 +176,7 @@ TEST(Strategies, WarmStartArchsComeFirstInProxyOrder) {
     RecordingMutator m(space);
     auto s = make(name, space, m, 5);
     ASSERT_TRUE(s->warm_start(ranked)) << name;
-    auto asked = run(*s, static_cast<int>(n), separable);
+    auto asked = ask_and_tell(*s, static_cast<int>(n), separable);
     EXPECT_EQ(asked, std::vector<Arch>(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n))) << name;
   }
 }
@@ -217,7 +209,7 @@ TEST(AgingEvolution, UnknownOptionGetsTheRegistrysDidYouMean) {
 TEST(AgingEvolution, FirstPopulationIsDistinctRandomThenChildrenAreOneEditFromParents) {
   ToySpace space(6, 5);
   RecordingMutator m(space);
-  auto asked = run(*make("aging_evolution", space, m, 1, {{"population", 20}, {"sample", 5}}), 200, separable);
+  auto asked = ask_and_tell(*make("aging_evolution", space, m, 1, {{"population", 20}, {"sample", 5}}), 200, separable);
   EXPECT_EQ(distinct({asked.begin(), asked.begin() + 20}).size(), 20u);
   ASSERT_EQ(m.parents.size(), 180u);
   for (std::size_t i = 0; i < m.parents.size(); ++i) EXPECT_EQ(hamming(m.parents[i], asked[20 + i]), 1);
@@ -278,7 +270,7 @@ TEST(LocalSearch, ClimbsToTheOptimumOfASeparableObjective) {
   ToySpace space(6, 5);
   for (uint64_t seed = 0; seed < 5; ++seed) {
     RecordingMutator m(space);
-    auto asked = run(*make("local_search", space, m, seed), 1000, separable);
+    auto asked = ask_and_tell(*make("local_search", space, m, seed), 1000, separable);
     auto found = std::find(asked.begin(), asked.end(), kSeparableOptimum);
     ASSERT_NE(found, asked.end()) << "seed " << seed;
     Arch best = asked.front();
@@ -292,8 +284,8 @@ TEST(LocalSearch, ClimbsToTheOptimumOfASeparableObjective) {
 TEST(Tpe, FirstTenAsksAreRandomWhateverTheValues) {
   ToySpace space(6, 5);
   RecordingMutator m(space);
-  auto a = run(*make("tpe", space, m, 9), 40, separable);
-  auto b = run(*make("tpe", space, m, 9), 40, [](const Arch& x) { return -separable(x); });
+  auto a = ask_and_tell(*make("tpe", space, m, 9), 40, separable);
+  auto b = ask_and_tell(*make("tpe", space, m, 9), 40, [](const Arch& x) { return -separable(x); });
   EXPECT_EQ(std::vector<Arch>(a.begin(), a.begin() + 10), std::vector<Arch>(b.begin(), b.begin() + 10));
   EXPECT_NE(std::vector<Arch>(a.begin() + 10, a.end()), std::vector<Arch>(b.begin() + 10, b.end()));
 }
@@ -304,8 +296,8 @@ TEST(Tpe, BeatsRandomOnASeparableObjective) {
   double tpe_sum = 0, random_sum = 0;
   for (int seed = 0; seed < seeds; ++seed) {
     RecordingMutator m(space);
-    tpe_sum += best_of(run(*make("tpe", space, m, seed), trials, separable));
-    random_sum += best_of(run(*make("random", space, m, seed), trials, separable));
+    tpe_sum += best_of(ask_and_tell(*make("tpe", space, m, seed), trials, separable));
+    random_sum += best_of(ask_and_tell(*make("random", space, m, seed), trials, separable));
   }
   std::cout << "[ figures  ] mean best after " << trials << " trials over " << seeds
             << " seeds: tpe " << tpe_sum / seeds << ", random " << random_sum / seeds << " (optimum 0)\n";
@@ -372,10 +364,10 @@ TEST(Tpe, WithoutDedupeItMayAskAgain) {
   // nothing left; without it, it goes on asking (as Optuna does).
   ToySpace space(2, 3);
   RecordingMutator m(space);
-  auto deduped = run(*make("tpe", space, m, 0), 60, separable);
+  auto deduped = ask_and_tell(*make("tpe", space, m, 0), 60, separable);
   EXPECT_EQ(deduped.size(), 9u);
   EXPECT_EQ(distinct(deduped).size(), 9u);
-  auto asked = run(*make("tpe", space, m, 0, {{"dedupe", false}}), 60, separable);
+  auto asked = ask_and_tell(*make("tpe", space, m, 0, {{"dedupe", false}}), 60, separable);
   EXPECT_EQ(asked.size(), 60u);
 }
 
@@ -435,7 +427,7 @@ TEST(Reinforce, GradientStepMatchesAHandComputedOne) {
 TEST(Reinforce, AsksOnlyValidArchsOfASpaceWithInvalidOnes) {
   PairwiseDistinctSpace space;
   RecordingMutator m(space);
-  auto asked = run(*make("reinforce", space, m, 3), 300, separable);
+  auto asked = ask_and_tell(*make("reinforce", space, m, 3), 300, separable);
   ASSERT_EQ(asked.size(), 300u);
   for (const Arch& a : asked) EXPECT_TRUE(space.is_valid(a)) << space.to_string(a);
   EXPECT_TRUE(m.parents.empty()) << "plain reinforce asks its samples unchanged";
@@ -481,7 +473,7 @@ TEST(Reinforce, LaterSamplesBeatEarlierOnes) {
   const int seeds = 10;
   for (int seed = 0; seed < seeds; ++seed) {
     RecordingMutator m(space);
-    auto asked = run(*make("reinforce", space, m, seed, {{"learning_rate", 0.05}}), 400, separable);
+    auto asked = ask_and_tell(*make("reinforce", space, m, seed, {{"learning_rate", 0.05}}), 400, separable);
     for (int i = 0; i < 100; ++i) early += separable(asked[i]) / (100.0 * seeds), late += separable(asked[300 + i]) / (100.0 * seeds);
   }
   std::cout << "[ figures  ] reinforce mean objective, asks 1-100: " << early << ", asks 301-400: " << late << "\n";
@@ -501,7 +493,7 @@ TEST(Reinforce, WarmStartPullsThePolicyTowardsTheRankedPool) {
     auto a = make("reinforce", space, m, seed);
     auto b = make("reinforce", space, m, seed);
     ASSERT_TRUE(b->warm_start(ranked));
-    const auto pa = run(*a, 50, separable), pb = run(*b, 50, separable);
+    const auto pa = ask_and_tell(*a, 50, separable), pb = ask_and_tell(*b, 50, separable);
     EXPECT_NE(pa, pb) << "seed " << seed;
     for (int i = 0; i < 50; ++i) plain += separable(pa[i]) / (50.0 * seeds), warmed += separable(pb[i]) / (50.0 * seeds);
   }
@@ -513,7 +505,7 @@ TEST(Reinforce, WarmStartPullsThePolicyTowardsTheRankedPool) {
   auto c = make("reinforce", space, m, 4, {{"warmup_steps", 0}});
   auto d = make("reinforce", space, m, 4, {{"warmup_steps", 0}});
   ASSERT_TRUE(d->warm_start(ranked));
-  EXPECT_EQ(run(*c, 30, separable), run(*d, 30, separable));
+  EXPECT_EQ(ask_and_tell(*c, 30, separable), ask_and_tell(*d, 30, separable));
 }
 
 // Move proposal: each ask is what the steered mutator made of a sample, one
@@ -522,8 +514,8 @@ TEST(Reinforce, MoveProposalMutatesEachSampleOnce) {
   ToySpace space(6, 5);
   SteeredRecordingMutator steered(space);
   RecordingMutator plain(space);
-  auto with = run(*make("reinforce", space, steered, 6), 60, separable);
-  auto without = run(*make("reinforce", space, plain, 6), 60, separable);
+  auto with = ask_and_tell(*make("reinforce", space, steered, 6), 60, separable);
+  auto without = ask_and_tell(*make("reinforce", space, plain, 6), 60, separable);
   ASSERT_EQ(steered.parents.size(), 60u);
   EXPECT_TRUE(plain.parents.empty());
   for (std::size_t i = 0; i < with.size(); ++i) EXPECT_EQ(hamming(steered.parents[i], with[i]), 1) << i;
