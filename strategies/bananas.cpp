@@ -106,7 +106,7 @@ class Bananas : public Strategy {
   Bananas(const Options& options, const PluginContext& ctx)
       : o_(options),
         space_(require_space(ctx, "bananas")),
-        mutator_(require_mutator(ctx)),
+        mutator_(require_mutator(ctx, "bananas")),
         rng_(ctx.seed),
         gen_(seeded_generator(derive_seed(ctx.seed, 0xba7a))),
         vocabulary_(space_.graph_vocabulary()) {
@@ -137,16 +137,6 @@ class Bananas : public Strategy {
   bool uses_mutation() const override { return true; }
 
  private:
-  struct Told {
-    Arch arch;
-    double value;
-  };
-
-  static const Mutator& require_mutator(const PluginContext& ctx) {
-    if (!ctx.mutator) throw Error("strategy 'bananas' needs a mutator in its PluginContext");
-    return *ctx.mutator;
-  }
-
   bool is_new(const Arch& arch) const { return !asked_.count(space_.identity(arch)); }
 
   std::optional<Arch> propose() {

@@ -77,7 +77,7 @@ class Brp : public Strategy {
   Brp(const Options& options, const PluginContext& ctx)
       : o_(options),
         space_(require_space(ctx, "brp")),
-        mutator_(require_mutator(ctx)),
+        mutator_(require_mutator(ctx, "brp")),
         rng_(ctx.seed),
         vocabulary_(space_.graph_vocabulary()),
         predictor_(check_vocabulary(vocabulary_), config(options), derive_seed(ctx.seed, 0xb2b)) {}
@@ -110,16 +110,6 @@ class Brp : public Strategy {
   bool uses_mutation() const override { return true; }
 
  private:
-  struct Told {
-    Arch arch;
-    double value;
-  };
-
-  static const Mutator& require_mutator(const PluginContext& ctx) {
-    if (!ctx.mutator) throw Error("strategy 'brp' needs a mutator in its PluginContext");
-    return *ctx.mutator;
-  }
-
   static const GraphVocabulary& check_vocabulary(const GraphVocabulary& v) {
     if (v.empty())
       throw Error("strategy 'brp' needs a space with a graph view (SearchSpace::graph: nb201, nb101, darts)");
