@@ -42,7 +42,7 @@ class AgingEvolution : public Strategy {
 
   AgingEvolution(const Options& options, const PluginContext& ctx)
       : space_(require_space(ctx, "aging_evolution")),
-        mutator_(require_mutator(ctx)),
+        mutator_(require_mutator(ctx, "aging_evolution")),
         rng_(ctx.seed),
         population_size_(options.population),
         sample_size_(options.sample) {
@@ -80,11 +80,6 @@ class AgingEvolution : public Strategy {
     Arch arch;
     double value;
   };
-
-  static const Mutator& require_mutator(const PluginContext& ctx) {
-    if (!ctx.mutator) throw Error("strategy 'aging_evolution' needs a mutator in its PluginContext");
-    return *ctx.mutator;
-  }
 
   Arch initial_member() {
     if (std::optional<Arch> warm = warm_.next(space_)) {

@@ -12,13 +12,8 @@
 #include <limits>
 #include <vector>
 
-#include <string>
-
-#include "nas/errors.h"
-#include "nas/plugin.h"
 #include "nas/random.h"
 #include "nas/space.h"
-#include "nas/strategy.h"
 
 namespace nas::strategies {
 
@@ -27,12 +22,6 @@ struct Told {
   Arch arch;
   double value;
 };
-
-/// The mutator a predictor strategy draws its candidates through.
-inline const Mutator& require_mutator(const PluginContext& ctx, const std::string& strategy) {
-  if (!ctx.mutator) throw Error("strategy '" + strategy + "' needs a mutator in its PluginContext");
-  return *ctx.mutator;
-}
 
 inline at::Generator seeded_generator(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
 

@@ -51,7 +51,7 @@ class Reinforce : public Strategy {
 
   Reinforce(const Options& options, const PluginContext& ctx)
       : space_(require_space(ctx, "reinforce")),
-        mutator_(require_mutator(ctx)),
+        mutator_(require_mutator(ctx, "reinforce")),
         rng_(ctx.seed),
         policy_(choices_per_dimension(space_), options.learning_rate),
         momentum_(options.ema_momentum),
@@ -98,11 +98,6 @@ class Reinforce : public Strategy {
   bool uses_mutation() const override { return true; }
 
  private:
-  static const Mutator& require_mutator(const PluginContext& ctx) {
-    if (!ctx.mutator) throw Error("strategy 'reinforce' needs a mutator in its PluginContext");
-    return *ctx.mutator;
-  }
-
   static std::vector<std::size_t> choices_per_dimension(const SearchSpace& space) {
     std::vector<std::size_t> n;
     for (const Dimension& d : space.dimensions()) n.push_back(d.choices.size());

@@ -30,6 +30,13 @@ inline const SearchSpace& require_space(const PluginContext& ctx, const std::str
   return *ctx.space;
 }
 
+/// The mutator a strategy that mutates draws its children through (move
+/// proposal's or the space's plain one-edit mutation).
+inline const Mutator& require_mutator(const PluginContext& ctx, const std::string& strategy) {
+  if (!ctx.mutator) throw Error("strategy '" + strategy + "' needs a mutator in its PluginContext");
+  return *ctx.mutator;
+}
+
 /// Identities of the archs a strategy has proposed or been told about.
 using IdentitySet = std::unordered_set<std::string>;
 

@@ -336,13 +336,14 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
       return l ? "1" + l->to_bytes() : "0" + error;
     };
     const auto accept = [&](std::size_t k, const std::string& result) {
-      if (result.at(0) == '0') {
+      const bool read = result.at(0) == '1';
+      const std::string bytes = read ? result.substr(1) : std::string();
+      if (read) {
+        search_leaves.push_back(expr::LeafSet::from_bytes(bytes, device));
+      } else {
         note_leaf_error(split.first[k], result.substr(1));
         search_leaves.emplace_back();
-      } else {
-        search_leaves.push_back(expr::LeafSet::from_bytes(result.substr(1), device));
       }
-      const std::string bytes = result.at(0) == '0' ? std::string() : result.substr(1);
       if (!alone) {
         const uint64_t n = bytes.size();
         all_bytes.append(reinterpret_cast<const char*>(&n), sizeof n);
