@@ -18,6 +18,7 @@
 #include "nas/registry.h"
 #include "nas/run_dir.h"
 #include "nas/runs.h"
+#include "nas/stats.h"
 #include "test_support.h"
 
 namespace {
@@ -204,6 +205,62 @@ TEST(FitMeta, ScoresBeyondFloatRangeAreUsableFeatures) {
   const json s = fit(p);
   EXPECT_EQ(s.at("complete"), true);
   EXPECT_EQ(s.at("test").at("n"), 6);
+}
+
+// fit_meta on the archs a score run scored: train and test are drawn from
+// them alone, and with the same data, init and seed every feature is that
+// run's score (read back from the score cache).
+TEST(FitMeta, DrawsItsArchsFromAScoreRun) {
+  const fs::path cache = temp_root() / "archs_from_cache";
+  fs::remove_all(cache);
+  setenv("NASRUN_CACHE_DIR", cache.c_str(), 1);
+  const json score = {{"run", "score"},
+                      {"space", {{"name", "nb201"}}},
+                      {"proxies", {"grad_norm", "params"}},
+                      {"sample", 10},
+                      {"data", {{"name", "hash"}, {"batch_size", 8}}},
+                      {"output", temp_dir("archs_from_score")}};
+  fit(score);
+  json p = score;
+  p.erase("sample");
+  p["run"] = "fit_meta";
+  p["archs_from"] = score["output"];
+  p["train"] = {{"sample", 6}};
+  p["model"] = {{"num_round", 10}};
+  p["output"] = temp_dir("archs_from_fit");
+  const json s = fit(p);
+  unsetenv("NASRUN_CACHE_DIR");
+  EXPECT_EQ(s.at("test").at("n"), 4);  // "rest": the score run's other 4
+
+  std::map<std::string, double> grad_norm;  // arch -> the score run's grad_norm
+  std::ifstream scores(score["output"].get<std::string>() + "/scores.jsonl");
+  for (std::string line; std::getline(scores, line);) {
+    const json j = json::parse(line);
+    grad_norm[j.at("arch")] = j.at("grad_norm");
+  }
+  ASSERT_EQ(grad_norm.size(), 10u);
+  // Every arch is one the score run scored, and grad_norm alone on the test
+  // archs correlates with val_acc exactly as the score run's values do.
+  const nas::CsvTable table = nas::read_csv(p["output"].get<std::string>() + "/predictions.csv");
+  ASSERT_EQ(table.rows.size(), 10u);
+  const std::size_t arch = table.column("arch"), split = table.column("split"), label = table.column("val_acc");
+  std::vector<double> test_scores, test_labels;
+  for (const auto& row : table.rows) {
+    ASSERT_TRUE(grad_norm.count(row[arch])) << row[arch] << " was not scored by the score run";
+    if (row[split] != "test") continue;
+    test_scores.push_back(grad_norm.at(row[arch]));
+    test_labels.push_back(std::stod(row[label]));
+  }
+  ASSERT_EQ(test_scores.size(), 4u);
+  EXPECT_DOUBLE_EQ(s.at("test_base_proxies").at("grad_norm").at("spearman").get<double>(),
+                   nas::spearman(test_scores, test_labels));
+
+  p["archs_from"] = temp_dir("no_such_run");
+  EXPECT_EQ(error_of(p).rfind("/archs_from: " + temp_dir("no_such_run") + " does not exist: name a score", 0), 0u)
+      << error_of(p);
+  p["archs_from"] = score["output"];
+  p["train"] = {{"sample", 9}};
+  EXPECT_NE(error_of(p).find("only 10 archs have a val_acc label among the archs"), std::string::npos) << error_of(p);
 }
 
 TEST(MetaSource, DrivesASearchObjective) {

@@ -8,6 +8,8 @@
 //   scatter_test.*    predicted vs true on the test archs
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <set>
@@ -35,11 +37,55 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// The scores.jsonl of `archs_from` (a score or correlate run directory, or
+// the file itself).
+std::string scores_file_of(const std::string& archs_from) {
+  return std::filesystem::is_directory(archs_from) ? (std::filesystem::path(archs_from) / "scores.jsonl").string()
+                                                   : archs_from;
+}
+
+// The archs a score or correlate run scored, in its order, each once. Their
+// scores are not read from the file: with the same data, init and seed they
+// come from the score cache, and the features stay what `meta` computes.
+std::vector<Arch> archs_scored_in(const std::string& archs_from, const SearchSpace& space) {
+  const std::string file = scores_file_of(archs_from);
+  std::ifstream in(file);
+  if (!in) throw Error(file + ": cannot open (\"archs_from\" names a score or correlate run directory or its scores.jsonl)");
+  std::vector<Arch> out;
+  std::set<std::string> seen;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.empty()) continue;
+    json j;
+    try {
+      j = json::parse(line);
+    } catch (const json::exception&) {
+      throw Error(file + ":" + std::to_string(n) + ": not a JSON line of a scores.jsonl");
+    }
+    if (!j.contains("arch") || !j.at("arch").is_string())
+      throw Error(file + ":" + std::to_string(n) + ": no \"arch\" string (is this a score run's scores.jsonl?)");
+    Arch a = space.parse(j.at("arch").get<std::string>());
+    if (seen.insert(space.identity(a)).second) out.push_back(std::move(a));
+  }
+  if (out.empty()) throw Error(file + ": holds no scored archs");
+  return out;
+}
+
 // Every arch that could be drawn: for published scores, the archs the table
-// holds; otherwise every arch of the space (which must enumerate them).
-std::vector<Arch> candidate_archs(const SearchSpace& space, const FeatureBuilder& builder, const std::string& source) {
-  if (source == "nbsz") return builder.published_archs();
-  return every_arch(space, "fit_meta");
+// holds; otherwise every arch of the space (which must enumerate them). With
+// `archs_from`, only those of them that run scored.
+std::vector<Arch> candidate_archs(const SearchSpace& space, const FeatureBuilder& builder, const std::string& source,
+                                  const std::string& archs_from) {
+  std::vector<Arch> all = source == "nbsz" ? builder.published_archs() : std::vector<Arch>{};
+  if (archs_from.empty()) return source == "nbsz" ? all : every_arch(space, "fit_meta");
+  std::vector<Arch> scored = archs_scored_in(archs_from, space);
+  if (source != "nbsz") return scored;
+  std::set<std::string> published;
+  for (const auto& a : all) published.insert(space.identity(a));
+  std::vector<Arch> out;
+  for (auto& a : scored)
+    if (published.count(space.identity(a))) out.push_back(std::move(a));
+  return out;
 }
 
 // A seeded shuffle of the labelled archs: the first `train` of it train,
@@ -54,6 +100,8 @@ LabelledSplit draw_split(const json& resolved, const SearchSpace& space, std::ve
   r.first_path = "/train/sample", r.second_path = "/test/sample";
   r.first_role = "training", r.second_role = "test", r.left_for = "to test on";
   if (resolved.at("source") == "nbsz") r.pool_note = " and published scores";
+  const std::string archs_from = resolved.value("archs_from", "");
+  if (!archs_from.empty()) r.pool_note += " among the archs " + archs_from + " scored";
   return split_labelled(space, std::move(pool), r);
 }
 
@@ -163,6 +211,12 @@ void resolve_fit_meta(const json& raw, json& out, const Registry& reg) {
     out[part] = {{"sample", s}};
   }
   out["model"] = resolve_options(meta_model_options(), raw.value("model", json::object()), "/model");
+  const std::string archs_from = value_or<std::string>(raw, "archs_from", "", "/archs_from");
+  if (!archs_from.empty() && !std::filesystem::exists(scores_file_of(archs_from)))
+    throw PipelineError("/archs_from", scores_file_of(archs_from) + " does not exist: name a score or correlate run "
+                                       "directory (or its scores.jsonl), or leave \"archs_from\" out to draw from "
+                                       "the whole space");
+  out["archs_from"] = archs_from;
 
   if (source == "compute") {
     resolve_scoring_keys(raw, out);
@@ -191,7 +245,7 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   Executor& executor = executor_of(ctx);
   FeatureBuilder builder(features, *space, reg, device, resolved.value("cache", true), "/proxies",
                          /*write_cache=*/executor.is_writer());
-  const LabelledSplit split = draw_split(resolved, *space, candidate_archs(*space, builder, features.source));
+  const LabelledSplit split = draw_split(resolved, *space, candidate_archs(*space, builder, features.source, resolved.value("archs_from", "")));
   const std::size_t cols = builder.num_columns();
 
   // The training and test archs' rows, computed on every process of an MPI
@@ -289,6 +343,9 @@ OptionSchema fit_meta_keys() {
       json_option("train", json{{"sample", 400}}, "{\"sample\": N}: seeded training archs"),
       json_option("test", json{{"sample", "rest"}}, "{\"sample\": N or \"rest\"}: the test archs, disjoint"),
       json_option("model", json::object(), "XGBoost parameters (README: fit_meta)"),
+      string_option("archs_from", "",
+                    "a score or correlate run directory (or its scores.jsonl): draw train and test from the archs it "
+                    "scored (same data, init and seed: their scores come from the score cache); \"\": the whole space"),
   };
   for (auto& o : scoring_key_options()) k.push_back(o);
   return k;
