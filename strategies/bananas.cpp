@@ -24,56 +24,20 @@
 // mean absolute error plus `regularization` x the output weights' L1 norm,
 // `epochs` epochs of shuffled batches of `batch_size`. One difference: a
 // last smaller batch is kept (NASLib's loader drops it, so with fewer archs
-// than a batch it would not train at all). The five networks are trained as
-// one batched network (each on its own shuffle; Adam is elementwise, so this
-// is five independent optimisations), for speed: a step costs what one
-// network's does.
-#include <torch/optim/adam.h>
-
+// than a batch it would not train at all). The networks are trained by hand
+// (mlp_ensemble.h: at this size LibTorch's overhead is ten times the
+// arithmetic).
 #include <numeric>
 #include <unordered_map>
 
 #include "nas/arch_graph.h"
+#include "mlp_ensemble.h"
 #include "nas/plugin.h"
 #include "predictor_support.h"
 #include "strategy_common.h"
 
 namespace nas::strategies {
 namespace {
-
-/// `members` MLPs of one shape, stacked: layer l's weights of every member
-/// are one [members, in, out] tensor, so one batched matmul runs them all.
-class MlpEnsemble {
- public:
-  MlpEnsemble(int members, int inputs, int layers, int width, at::Generator& gen) {
-    for (int l = 0; l <= layers; ++l) {
-      const int64_t in = l == 0 ? inputs : width, out = l == layers ? 1 : width;
-      at::Tensor w = at::empty({members, in, out}, at::kFloat), b = at::empty({members, 1, out}, at::kFloat);
-      linear_init(w, in, gen);
-      linear_init(b, in, gen);
-      params_.push_back(w.requires_grad_(true));
-      params_.push_back(b.requires_grad_(true));
-    }
-  }
-
-  const std::vector<at::Tensor>& parameters() const { return params_; }
-
-  /// x: [members, batch, inputs] -> [members, batch].
-  at::Tensor forward(const at::Tensor& x) const {
-    at::Tensor h = x;
-    for (std::size_t l = 0; l + 1 < params_.size(); l += 2) {
-      h = at::baddbmm(params_[l + 1], h, params_[l]);
-      if (l + 2 < params_.size()) h = at::relu(h);
-    }
-    return h.squeeze(-1);
-  }
-
-  /// The output layer's weights, [members, width, 1] (NASLib's L1 term).
-  const at::Tensor& output_weights() const { return params_[params_.size() - 2]; }
-
- private:
-  std::vector<at::Tensor> params_;
-};
 
 class Bananas : public Strategy {
  public:
@@ -108,7 +72,7 @@ class Bananas : public Strategy {
         space_(require_space(ctx, "bananas")),
         mutator_(require_mutator(ctx, "bananas")),
         rng_(ctx.seed),
-        gen_(seeded_generator(derive_seed(ctx.seed, 0xba7a))),
+        net_rng_(derive_seed(ctx.seed, 0xba7a)),
         vocabulary_(space_.graph_vocabulary()) {
     if (vocabulary_.empty())
       throw Error("strategy 'bananas' needs a space with a graph view (SearchSpace::graph: nb201, nb101, darts) for "
@@ -168,18 +132,18 @@ class Bananas : public Strategy {
     return it->second;
   }
 
-  at::Tensor encode(const std::vector<Arch>& archs) {
-    at::Tensor x = at::empty({static_cast<int64_t>(archs.size()), encoding_length_}, at::kFloat);
-    float* p = x.data_ptr<float>();
+  /// The archs' path encodings, one row each.
+  std::vector<float> encode(const std::vector<Arch>& archs) {
+    std::vector<float> x;
+    x.reserve(archs.size() * static_cast<std::size_t>(encoding_length_));
     for (const Arch& a : archs) {
       const std::vector<float>& e = encoding(a);
-      p = std::copy(e.begin(), e.end(), p);
+      x.insert(x.end(), e.begin(), e.end());
     }
     return x;
   }
 
   MlpEnsemble fit() {
-    at::AutoGradMode grad(true);  // a caller may hold a NoGradGuard (bench_spaces does)
     std::vector<Arch> archs;
     std::vector<double> raw;
     for (const Told& t : told_) archs.push_back(t.arch), raw.push_back(t.value);
@@ -189,33 +153,17 @@ class Bananas : public Strategy {
     for (double v : y) var += (v - mean) * (v - mean);
     const double sd = std::sqrt(var / static_cast<double>(y.size()));
     mean_ = mean, sd_ = sd > 0 ? sd : 1.0;
-    std::vector<float> yn;
-    for (double v : y) yn.push_back(static_cast<float>((v - mean_) / sd_));
-    const at::Tensor x = encode(archs);
-    const at::Tensor target = at::from_blob(yn.data(), {static_cast<int64_t>(yn.size())}, at::kFloat).clone();
+    std::vector<float> target;
+    for (double v : y) target.push_back(static_cast<float>((v - mean_) / sd_));
 
-    const int members = o_.num_ensemble;
-    MlpEnsemble net(members, static_cast<int>(encoding_length_), o_.layers, o_.width, gen_);
-    torch::optim::Adam adam(net.parameters(),
-                            torch::optim::AdamOptions(o_.lr).betas(std::make_tuple(0.9, 0.99)));
-    const int64_t n = static_cast<int64_t>(archs.size());
-    for (int epoch = 0; epoch < o_.epochs; ++epoch) {
-      // One shuffle per member: [members, n].
-      std::vector<at::Tensor> perms;
-      for (int m = 0; m < members; ++m) perms.push_back(at::randperm(n, gen_, at::kLong));
-      const at::Tensor order = at::stack(perms);
-      for (int64_t start = 0; start < n; start += o_.batch_size) {
-        const at::Tensor idx = order.narrow(1, start, std::min<int64_t>(o_.batch_size, n - start));
-        const at::Tensor xb = x.index_select(0, idx.reshape({-1})).view({members, idx.size(1), encoding_length_});
-        const at::Tensor yb = target.index_select(0, idx.reshape({-1})).view({members, idx.size(1)});
-        adam.zero_grad();
-        // Per member: mean |error| + regularization * |output weights|_1; summed over members.
-        at::Tensor loss = (net.forward(xb) - yb).abs().mean(1).sum() +
-                          o_.regularization * net.output_weights().abs().sum();
-        loss.backward();
-        adam.step();
-      }
-    }
+    MlpShape shape;
+    shape.members = o_.num_ensemble, shape.inputs = static_cast<int>(encoding_length_);
+    shape.layers = o_.layers, shape.width = o_.width;
+    MlpTraining training;
+    training.epochs = o_.epochs, training.batch_size = o_.batch_size, training.lr = o_.lr;
+    training.l1 = o_.regularization;  // NASLib's betas (0.9, 0.99) are MlpTraining's defaults
+    MlpEnsemble net(shape, net_rng_);
+    net.train(encode(archs), target, training, net_rng_);
     return net;
   }
 
@@ -251,18 +199,15 @@ class Bananas : public Strategy {
     std::vector<Arch> cands = candidates();
     if (cands.empty()) return {};
     const MlpEnsemble net = fit();
-    at::Tensor pred;
-    {
-      at::NoGradGuard no_grad;
-      const at::Tensor x = encode(cands);
-      pred = net.forward(x.unsqueeze(0).expand({o_.num_ensemble, x.size(0), x.size(1)}).contiguous());
-    }
-    const at::Tensor mean = pred.mean(0), sd = pred.std(0, /*unbiased=*/false);
-    const float* mp = mean.data_ptr<float>();
-    const float* sp = sd.contiguous().data_ptr<float>();
+    const std::vector<std::vector<float>> pred = net.predict(encode(cands));
     std::vector<std::pair<double, std::size_t>> scored;
     for (std::size_t c = 0; c < cands.size(); ++c) {
-      const double m = mp[c], s = sp[c];
+      // The ensemble's mean and (population) sd for this candidate.
+      double m = 0, s = 0;
+      for (const auto& member : pred) m += member[c];
+      m /= static_cast<double>(pred.size());
+      for (const auto& member : pred) s += (member[c] - m) * (member[c] - m);
+      s = std::sqrt(s / static_cast<double>(pred.size()));
       const double acq = o_.acquisition == "its" ? m + s * standard_normal(rng_) : m + o_.explore_factor * s;
       scored.emplace_back(acq, c);
     }
@@ -277,7 +222,7 @@ class Bananas : public Strategy {
   const SearchSpace& space_;
   const Mutator& mutator_;
   Rng rng_;
-  at::Generator gen_;
+  Rng net_rng_;  // the networks' initialisation and shuffles
   GraphVocabulary vocabulary_;
   int64_t encoding_length_ = 0;
   int asks_ = 0;

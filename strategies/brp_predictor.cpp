@@ -1,5 +1,6 @@
 #include "brp_predictor.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/optim/adamw.h>
 
 #include <cmath>
@@ -14,6 +15,17 @@ namespace nas::brp {
 namespace {
 
 constexpr int64_t kChunk = 2048;  // graphs embedded at once when ranking
+
+/// A LibTorch generator of the predictor's own, so its networks and dropout
+/// depend on its seed only, never on the process-wide generator other units
+/// share.
+at::Generator seeded_generator(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
+
+/// PyTorch's default Linear initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+void linear_init(at::Tensor t, int64_t fan_in, at::Generator& gen) {
+  const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
+  t.uniform_(-bound, bound, gen);
+}
 
 /// Label matrix of every ordered pair: 1 where row beats column, 0 where it
 /// loses, and a mask of the pairs with a known order.
@@ -39,7 +51,7 @@ GraphBatch GraphBatch::select(const std::vector<int64_t>& rows) const {
 }
 
 Predictor::Predictor(const GraphVocabulary& vocabulary, const Config& config, uint64_t seed)
-    : vocabulary_(vocabulary), config_(config), gen_(strategies::seeded_generator(seed)) {
+    : vocabulary_(vocabulary), config_(config), gen_(seeded_generator(seed)) {
   nodes_ = vocabulary_.max_nodes + 1;
   features_ = static_cast<int>(vocabulary_.all_labels().size()) + 1;
   const int64_t h = config_.hidden;
@@ -63,13 +75,13 @@ Predictor::Predictor(const GraphVocabulary& vocabulary, const Config& config, ui
   // eagle's GCN init: weights and biases U(-1/sqrt(out), 1/sqrt(out));
   // LayerNorm 1 and 0; the head as a PyTorch Linear.
   for (int l = 0; l < config_.layers; ++l) {
-    strategies::linear_init(param(4 * l), h, gen_);
-    strategies::linear_init(param(4 * l + 1), h, gen_);
+    linear_init(param(4 * l), h, gen_);
+    linear_init(param(4 * l + 1), h, gen_);
     param(4 * l + 2).fill_(1.0);
     param(4 * l + 3).fill_(0.0);
   }
-  strategies::linear_init(param(4 * config_.layers), 2 * h, gen_);
-  strategies::linear_init(param(4 * config_.layers + 1), 2 * h, gen_);
+  linear_init(param(4 * config_.layers), 2 * h, gen_);
+  linear_init(param(4 * config_.layers + 1), 2 * h, gen_);
   flat_.requires_grad_(true);
 }
 

@@ -1,12 +1,8 @@
-// What the predictor-based strategies (bananas, brp) share: a LibTorch
-// generator of their own (so a strategy's networks and dropout depend on its
-// seed only, never on the process-wide generator other units share), a
-// Gaussian draw from the strategy's Rng, and failed evaluations made worst.
-// Header-only: each strategy is its own plugin library.
+// What the predictor-based strategies (bananas, brp) share: the evaluated
+// archs they train on, a Gaussian draw from the strategy's Rng, and failed
+// evaluations made worst. Header-only: each strategy is its own plugin
+// library.
 #pragma once
-#include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -22,8 +18,6 @@ struct Told {
   Arch arch;
   double value;
 };
-
-inline at::Generator seeded_generator(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
 
 /// A standard normal draw (Box-Muller).
 inline double standard_normal(Rng& rng) {
@@ -44,12 +38,6 @@ inline std::vector<double> failures_as_worst(const std::vector<double>& values) 
   std::vector<double> out;
   for (double v : values) out.push_back(std::isnan(v) ? worst : v);
   return out;
-}
-
-/// PyTorch's default Linear initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
-inline void linear_init(at::Tensor t, int64_t fan_in, at::Generator& gen) {
-  const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
-  t.uniform_(-bound, bound, gen);
 }
 
 }  // namespace nas::strategies

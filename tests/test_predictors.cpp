@@ -7,7 +7,10 @@
 #include <cmath>
 #include <set>
 
+#include <torch/optim/adam.h>
+
 #include "brp_predictor.h"
+#include "mlp_ensemble.h"
 #include "nas/arch_graph.h"
 #include "nas/errors.h"
 #include "nas/registry.h"
@@ -29,6 +32,72 @@ std::set<int64_t> ones(const std::vector<float>& encoding) {
   for (std::size_t i = 0; i < encoding.size(); ++i)
     if (encoding[i] != 0) out.insert(static_cast<int64_t>(i));
   return out;
+}
+
+// BANANAS' hand-written ensemble against LibTorch autograd and
+// torch::optim::Adam on the same network, loss and initial weights: three
+// full-batch steps (so the shuffles do not matter), then the predictions.
+TEST(MlpEnsemble, TrainsAsLibTorchAutogradAndAdamDo) {
+  nas::strategies::MlpShape shape;
+  shape.members = 2, shape.inputs = 6, shape.layers = 3, shape.width = 5;
+  nas::Rng rng(7);
+  nas::strategies::MlpEnsemble net(shape, rng);
+  const int n = 9;
+  std::vector<float> x(n * shape.inputs), y(n);
+  for (auto& v : x) v = rng.uniform() < 0.5 ? 0.0f : 1.0f;  // binary, as path encodings are
+  for (auto& v : y) v = static_cast<float>(2 * rng.uniform() - 1);
+
+  // The same parameters as LibTorch leaves: member m, layer l -> W [in, out], b [out].
+  const std::vector<float> start = net.parameters();
+  std::vector<std::vector<at::Tensor>> params(shape.members);
+  std::size_t offset = 0;
+  for (int m = 0; m < shape.members; ++m)
+    for (int l = 0; l <= shape.layers; ++l) {
+      const int64_t in = l == 0 ? shape.inputs : shape.width, out = l == shape.layers ? 1 : shape.width;
+      params[m].push_back(at::tensor(std::vector<float>(start.begin() + offset, start.begin() + offset + in * out))
+                              .view({in, out})
+                              .requires_grad_(true));
+      offset += in * out;
+      params[m].push_back(
+          at::tensor(std::vector<float>(start.begin() + offset, start.begin() + offset + out)).requires_grad_(true));
+      offset += out;
+    }
+  ASSERT_EQ(offset, start.size());
+  const at::Tensor xt = at::tensor(x).view({n, shape.inputs}), yt = at::tensor(y);
+  const auto forward = [&](int m, const at::Tensor& input) {
+    at::Tensor h = input;
+    for (int l = 0; l <= shape.layers; ++l) {
+      h = at::addmm(params[m][2 * l + 1], h, params[m][2 * l]);
+      if (l < shape.layers) h = at::relu(h);
+    }
+    return h.squeeze(-1);
+  };
+  std::vector<at::Tensor> all;
+  for (const auto& p : params) all.insert(all.end(), p.begin(), p.end());
+  torch::optim::Adam adam(all, torch::optim::AdamOptions(0.01).betas(std::make_tuple(0.9, 0.99)));
+  const double l1 = 0.2;
+  for (int step = 0; step < 3; ++step) {
+    adam.zero_grad();
+    at::Tensor loss = at::zeros({});
+    for (int m = 0; m < shape.members; ++m)
+      loss = loss + (forward(m, xt) - yt).abs().mean() + l1 * params[m][2 * shape.layers].abs().sum();
+    loss.backward();
+    adam.step();
+  }
+
+  nas::strategies::MlpTraining training;
+  training.epochs = 3, training.batch_size = n, training.lr = 0.01, training.l1 = l1;
+  net.train(x, y, training, rng);
+  const auto predicted = net.predict(x);
+  at::NoGradGuard no_grad;
+  for (int m = 0; m < shape.members; ++m) {
+    const at::Tensor expected = forward(m, xt);
+    for (int k = 0; k < n; ++k) EXPECT_NEAR(predicted[m][k], expected[k].item<float>(), 1e-5) << "member " << m << " row " << k;
+  }
+  // Training moved the predictions (the comparison is not of untrained nets).
+  nas::Rng fresh(7);
+  const auto untrained = nas::strategies::MlpEnsemble(shape, fresh).predict(x);
+  EXPECT_GT(std::abs(untrained[0][0] - predicted[0][0]), 1e-3);
 }
 
 TEST(GraphView, Nb201EdgesBecomeNodesAndPathsAreNaslibsColumns) {
