@@ -108,6 +108,33 @@ TEST(Options, BoundsAreCheckedAtTheJsonPathStatingTheRule) {
   EXPECT_EQ(ToyOptions::from({{"expr", "x"}, {"prior_weight", 1e-300}}).prior_weight, 1e-300);
 }
 
+// A pipeline's top level holds several sets' keys: pick() takes a set's
+// own, an optional_key left out stays out, and to_json() is what from()
+// read (so resolved.json resolves to itself).
+struct Blocks : nas::OptionSet<Blocks> {
+  NAS_OPTION(int64_t, repeats, 1, "seeds", nas::at_least(1));
+  NAS_OPTION(json, archs, nas::optional_key, "absent: drawn");
+};
+
+TEST(Options, PickOptionalKeyAndToJson) {
+  const json raw = {{"repeats", 3}, {"space", "nb201"}};
+  EXPECT_EQ(Blocks::pick(raw), json({{"repeats", 3}}));
+  const Blocks b = Blocks::from(Blocks::pick(raw));
+  EXPECT_TRUE(b.archs.is_null());
+  EXPECT_EQ(b.to_json(), json({{"repeats", 3}}));
+  EXPECT_EQ(Blocks::from({{"archs", {"a"}}}).to_json(), json({{"archs", {"a"}}, {"repeats", 1}}));
+  const nas::OptionSchema s = Blocks::schema();
+  EXPECT_FALSE(s[0].optional);
+  EXPECT_TRUE(s[1].optional);
+  // A value of the wrong type is shown as given: "3" reads differently from 3.
+  try {
+    Blocks::from({{"repeats", "3"}}, "");
+    FAIL() << "expected an error";
+  } catch (const nas::PipelineError& e) {
+    EXPECT_EQ(std::string(e.what()), "/repeats: expected an integer >= 1, got \"3\"");
+  }
+}
+
 TEST(Options, HelperOptionsTakeTheSameBounds) {
   const nas::OptionSchema s = {nas::int_option("pool", 3, "archs").bounds(nas::greater_than(0)),
                                nas::double_option("p", 0.5, "prob").range(0, 1)};

@@ -33,14 +33,18 @@ namespace {
 void print_options(const json& options, std::size_t width) {
   for (const auto& o : options)
     std::cout << "      " << std::left << std::setw(static_cast<int>(width)) << o["name"].get<std::string>() << "  "
-              << std::setw(7) << o["type"].get<std::string>() << " default " << o["default"].dump() << "  "
+              << std::setw(7) << o["type"].get<std::string>()
+              << (o.value("optional", false) ? std::string(" optional")
+                  : o["default"].is_null()   ? std::string(" required")
+                                             : " default " + o["default"].dump())
+              << "  "
               << o["doc"].get<std::string>() << "\n";
 }
 
 void print_list(const nas::Registry& reg, bool as_json) {
   const json plugins = nas::describe_plugins(reg);
   json common = json::array();
-  for (const auto& k : nas::common_pipeline_keys())
+  for (const auto& k : nas::PipelineKeys::schema())
     common.push_back({{"name", k.name}, {"type", nas::to_string(k.type)}, {"default", k.default_value}, {"doc", k.doc}});
   if (as_json) {
     std::cout << json{{"plugins", plugins}, {"pipeline_keys", common}, {"refused", reg.refusals()}}.dump(2) << "\n";

@@ -57,27 +57,30 @@ static bool in_bounds(const OptionSpec& spec, double x) {
   return (spec.min_exclusive ? x > spec.min : x >= spec.min) && (spec.max_exclusive ? x < spec.max : x <= spec.max);
 }
 
-// The bounds as a rule: "must be in [1, 10]", "must be >= 1", "must be > 0.0",
-// "must be in (0.0, 1.0]". At least one bound is finite.
+// The bounds: "in [1, 10]", ">= 1", "> 0.0", "in (0.0, 1.0]". At least one
+// bound is finite.
 template <class Format>
-static std::string rule(const OptionSpec& spec, Format format) {
+static std::string bounds_text(const OptionSpec& spec, Format format) {
   const bool has_min = std::isfinite(spec.min), has_max = std::isfinite(spec.max);
   if (has_min && has_max)
-    return std::string("must be in ") + (spec.min_exclusive ? "(" : "[") + format(spec.min) + ", " +
-           format(spec.max) + (spec.max_exclusive ? ")" : "]");
-  if (has_min) return std::string("must be ") + (spec.min_exclusive ? "> " : ">= ") + format(spec.min);
-  return std::string("must be ") + (spec.max_exclusive ? "< " : "<= ") + format(spec.max);
+    return std::string("in ") + (spec.min_exclusive ? "(" : "[") + format(spec.min) + ", " + format(spec.max) +
+           (spec.max_exclusive ? ")" : "]");
+  if (has_min) return std::string(spec.min_exclusive ? "> " : ">= ") + format(spec.min);
+  return std::string(spec.max_exclusive ? "< " : "<= ") + format(spec.max);
 }
+template <class Format>
+static std::string rule(const OptionSpec& spec, Format format) {
+  return "must be " + bounds_text(spec, format);
+}
+static std::string format_int(double b) { return std::to_string(static_cast<long long>(b)); }
 
 static json check_value(const OptionSpec& spec, const json& v, const std::string& path) {
   auto fail = [&](const std::string& why) { throw PipelineError(path, why); };
   switch (spec.type) {
     case OptionType::Int: {
+      const bool bounded = std::isfinite(spec.min) || std::isfinite(spec.max);
       const auto out_of_range = [&] {
-        const bool bounded = std::isfinite(spec.min) || std::isfinite(spec.max);
-        fail((bounded ? rule(spec, [](double b) { return std::to_string(static_cast<long long>(b)); })
-                      : std::string("must be a 64-bit integer")) +
-             ", got " + v.dump());
+        fail((bounded ? rule(spec, format_int) : std::string("must be a 64-bit integer")) + ", got " + v.dump());
       };
       long long x = 0;
       if (v.is_number_float()) {
@@ -95,7 +98,9 @@ static json check_value(const OptionSpec& spec, const json& v, const std::string
       } else if (v.is_number_integer()) {
         x = v.get<long long>();
       } else {
-        fail("expected an integer, got " + type_name_of(v));
+        // The value itself: "3" (a string) reads differently from 3.
+        fail("expected an integer" + (bounded ? " " + bounds_text(spec, format_int) : std::string()) + ", got " +
+             v.dump());
       }
       if (!in_bounds(spec, static_cast<double>(x))) out_of_range();
       return x;
@@ -150,6 +155,8 @@ json resolve_options(const OptionSchema& schema, const json& given, const std::s
     const std::string p = path + "/" + s.name;
     if (given.is_object() && given.contains(s.name)) {
       out[s.name] = check_value(s, given.at(s.name), p);
+    } else if (s.optional) {
+      continue;
     } else if (s.default_value.is_null()) {
       throw PipelineError(p, "missing required option (" + s.doc + ")");
     } else {

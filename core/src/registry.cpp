@@ -238,6 +238,7 @@ json describe_plugins(const Registry& registry) {
       if (o.min_exclusive) j["min_exclusive"] = true;  // x > min
       if (o.max_exclusive) j["max_exclusive"] = true;  // x < max
       if (!o.one_of.empty()) j["choices"] = o.one_of;
+      if (o.optional) j["optional"] = true;  // may be left out (the doc says what that means)
       opts.push_back(j);
     }
     out.push_back({{"kind", p->info->kind},

@@ -9,11 +9,14 @@
 //     NAS_OPTION(int, population, 64, "individuals alive", nas::at_least(1));
 //     NAS_OPTION(double, prior_weight, 1.0, "prior weight", nas::greater_than(0));
 //     NAS_OPTION(std::string, expr, nas::required, "the expression");
+//     NAS_OPTION(nas::json, voters, nas::optional_key, "absent: the owner's choice");
 //   };
 //
 // Options::schema() is the OptionSchema (declaration order), Options::from(json)
 // the checked, typed values (opts.population is an int), and
-// Options().set_population(5) a chained setter for tests.
+// Options().set_population(5) a chained setter for tests. The same structs
+// declare a pipeline's own keys (the host's, each run kind's and their
+// nested blocks), so `nasrun --list` and the code read one declaration.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -82,6 +85,7 @@ struct OptionSpec {
   std::vector<std::string> one_of;  // String only; empty = any
   bool min_exclusive = false;       // x > min rather than x >= min
   bool max_exclusive = false;       // x < max rather than x <= max
+  bool optional = false;            // Json only: may be absent, and stays absent when resolved
 
   OptionSpec& range(double lo, double hi) { min = lo; max = hi; return *this; }
   OptionSpec& choices(std::vector<std::string> c) { one_of = std::move(c); return *this; }
@@ -128,6 +132,13 @@ std::string did_you_mean(const std::string& key, const std::vector<std::string>&
 struct RequiredOption {};
 inline constexpr RequiredOption required{};
 
+/// The default of a json option that may be left out: resolution leaves it
+/// out, and its owner says (in the doc) and decides in one place what that
+/// means. For a value that depends on other keys, e.g. data drawn for the
+/// space's dataset.
+struct OptionalKey {};
+inline constexpr OptionalKey optional_key{};
+
 namespace detail {
 
 template <class T>
@@ -145,16 +156,21 @@ constexpr OptionType option_type_of() {
 /// The field's initial value: the default, or T{} for a required option.
 template <class T, class D>
 T initial_value(const D& def) {
-  if constexpr (std::is_same_v<D, RequiredOption>) return T{};
+  if constexpr (std::is_same_v<D, RequiredOption> || std::is_same_v<D, OptionalKey>) return T{};
   else return T(def);
 }
 
 template <class T, class D>
 OptionSpec option_spec(std::string name, const D& def, std::string doc, OptionBounds bounds = {}) {
   json default_value;  // null = required
-  if constexpr (!std::is_same_v<D, RequiredOption>) default_value = T(def);
-  return OptionSpec{std::move(name), option_type_of<T>(), std::move(default_value), std::move(doc)}.bounds(
-      std::move(bounds));
+  if constexpr (std::is_same_v<D, OptionalKey>)
+    static_assert(std::is_same_v<T, json>, "only a json option may be optional_key");
+  else if constexpr (!std::is_same_v<D, RequiredOption>)
+    default_value = T(def);
+  OptionSpec spec{std::move(name), option_type_of<T>(), std::move(default_value), std::move(doc)};
+  spec.bounds(std::move(bounds));
+  spec.optional = std::is_same_v<D, OptionalKey>;
+  return spec;
 }
 
 /// `value` (checked against its spec) as a T; throws PipelineError at `path`
@@ -192,7 +208,25 @@ class OptionSet {
   static Derived from(const json& given, const std::string& path = "") {
     const json resolved = resolve_options(schema(), given, path);
     Derived out;
-    for (const auto& f : fields()) f.read(out, resolved.at(f.spec.name), path + "/" + f.spec.name);
+    for (const auto& f : fields())
+      if (resolved.contains(f.spec.name)) f.read(out, resolved.at(f.spec.name), path + "/" + f.spec.name);
+    return out;
+  }
+
+  /// The keys of `object` this set declares: a pipeline's top level holds
+  /// the keys of several sets (the host has rejected any other).
+  static json pick(const json& object) {
+    json out = json::object();
+    for (const auto& f : fields())
+      if (object.contains(f.spec.name)) out[f.spec.name] = object.at(f.spec.name);
+    return out;
+  }
+
+  /// The values as resolved JSON (an absent optional_key left out), for
+  /// resolved.json.
+  json to_json() const {
+    json out = json::object();
+    for (const auto& f : fields()) f.write(static_cast<const Derived&>(*this), out);
     return out;
   }
 
@@ -204,8 +238,14 @@ class OptionSet {
   template <class T>
   struct Registrar {
     Registrar(T Derived::*member, OptionSpec spec) {
-      fields().push_back({std::move(spec), [member](Derived& d, const json& v, const std::string& path) {
+      const std::string name = spec.name;
+      fields().push_back({std::move(spec),
+                          [member](Derived& d, const json& v, const std::string& path) {
                             d.*member = detail::option_value<T>(v, path);
+                          },
+                          [member, name](const Derived& d, json& out) {
+                            const json v = d.*member;
+                            if (!v.is_null()) out[name] = v;
                           }});
     }
   };
@@ -214,6 +254,7 @@ class OptionSet {
   struct Field {
     OptionSpec spec;
     std::function<void(Derived&, const json&, const std::string&)> read;
+    std::function<void(const Derived&, json&)> write;
   };
   static std::vector<Field>& fields() {
     static std::vector<Field> f;
