@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
       proxies.push_back({n, reg.make_proxy(n, json::object(), ctx, "/proxies")});
     }
     const c10::Device device = nas::resolve_device(device_name);
-    json data = nas::resolve_options(nas::data_options(), {{"name", data_name}}, "/data");
+    json data = nas::DataOptions().set_name(data_name).to_json();
     data["seed"] = seed;
     const nas::Batch batch = nas::make_batch(data, space->num_classes(), "/data", device);
     const nas::InitSpec init{init_kind, seed};

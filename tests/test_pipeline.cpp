@@ -69,10 +69,50 @@ TEST(Pipeline, WrongTypes) {
   EXPECT_EQ(error_of(p), "/repeats: expected an integer >= 1, got \"3\"");
   p = search_pipeline();
   p["seed"] = -1;
-  EXPECT_EQ(error_of(p), "/seed: expected an integer >= 0, got -1");
+  EXPECT_EQ(error_of(p), "/seed: must be >= 0, got -1");
   p = search_pipeline();
   p["space"]["dataset"] = "cifar11";
   EXPECT_NE(error_of(p).find("/space/dataset: must be one of \"cifar10\""), std::string::npos) << error_of(p);
+}
+
+// A budget says "no limit" with 0 (or by leaving the key out), never with a
+// huge number; an empty one is the default, and one without any limit is an
+// error before any work.
+TEST(Pipeline, BudgetLimitsAreStatedAndOneIsRequired) {
+  json p = search_pipeline();
+  p["budget"] = {{"seconds", 3600}};
+  EXPECT_EQ(nas::resolve_pipeline(p, registry(), {}, "x.json")["budget"], json({{"queries", 0}, {"seconds", 3600.0}}));
+  p["budget"] = json::object();
+  const json r = nas::resolve_pipeline(p, registry(), {}, "x.json");
+  EXPECT_EQ(r["budget"], json({{"queries", 100}, {"seconds", 0.0}}));
+  EXPECT_EQ(nas::resolve_pipeline(r, registry(), {}, "x.json"), r);
+  p["budget"] = {{"queries", 0}};
+  EXPECT_EQ(error_of(p), "/budget: sets no limit; give \"queries\" (distinct archs) or \"seconds\" (simulated "
+                         "training time), or both");
+  p["budget"] = {{"seconds", -1}};
+  EXPECT_EQ(error_of(p), "/budget/seconds: must be >= 0.0, got -1");
+}
+
+// The host's keys and the scoring blocks are declared once; their bounds
+// and the -1 "the pipeline seed" of data and init are resolved.
+TEST(Pipeline, HostAndScoringKeysAreResolvedFromTheirDeclarations) {
+  json p = search_pipeline();
+  p["threads"] = 5000;
+  EXPECT_EQ(error_of(p), "/threads: must be in [0, 4096], got 5000");
+  p = search_pipeline();
+  p["device"] = "gpu";
+  EXPECT_EQ(error_of(p), "/device: must be \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"gpu\"");
+  p = search_pipeline();
+  p["seed"] = 7;
+  p["objective"] = {{"kind", "proxy"}, {"proxy", "synflow"}};
+  json r = nas::resolve_pipeline(p, registry(), {}, "x.json");
+  EXPECT_EQ(r["init"], json({{"kind", "torch"}, {"seed", 7}}));
+  EXPECT_EQ(r["data"]["seed"], 7);
+  EXPECT_EQ(r["cache"], true);
+  p["init"] = {{"kind", "glorot"}};
+  EXPECT_EQ(error_of(p), "/init/kind: must be one of \"torch\", \"hash\", got \"glorot\"");
+  p.erase("space");
+  EXPECT_EQ(error_of(p).rfind("/space: missing required option", 0), 0u) << error_of(p);
 }
 
 TEST(Pipeline, MissingPluginNamesWhatExists) {

@@ -19,23 +19,6 @@ const float kCifarMean[3] = {0.4914f, 0.4822f, 0.4465f};
 const float kCifarStd[3] = {0.2023f, 0.1994f, 0.2010f};
 }  // namespace
 
-const OptionSchema& data_options() {
-  static const OptionSchema schema = {
-      string_option("name", "cifar10", "cifar10 | hash | synthetic").choices({"cifar10", "hash", "synthetic"}),
-      string_option("path", "data/cifar10_train_aug_640_freerea.bin",
-                    "cifar10: a CIFAR-10 binary file, or a directory with data_batch_*.bin (the shipped "
-                    "640-image training sample by default)"),
-      int_option("batch_size", 64, "images in the one batch every network is scored on").range(1, 1 << 20),
-      int_option("seed", -1, "seed for drawing the batch; -1 = the pipeline seed").range(-1, 9.2e18),
-  };
-  return schema;
-}
-
-json default_data_block(const std::string& dataset) {
-  if (dataset == "cifar10") return {{"name", "cifar10"}};
-  return {{"name", "synthetic"}};
-}
-
 CifarRecords read_cifar_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open CIFAR-10 file");
@@ -88,9 +71,10 @@ CifarRecords read_cifar(const std::string& given, const std::string& json_path) 
 }  // namespace
 
 Batch make_batch(const json& data, int num_classes, const std::string& json_path, c10::Device device) {
-  const std::string name = data.at("name");
-  const int64_t n = data.at("batch_size");
-  const uint64_t seed = data.at("seed").get<int64_t>() < 0 ? 0 : data.at("seed").get<uint64_t>();
+  const DataOptions d = DataOptions::from(data, json_path);
+  const std::string& name = d.name;
+  const int64_t n = d.batch_size;
+  const uint64_t seed = d.seed < 0 ? 0 : static_cast<uint64_t>(d.seed);
   Batch b;
   b.num_classes = num_classes;
   if (name == "hash") {
@@ -106,11 +90,11 @@ Batch make_batch(const json& data, int num_classes, const std::string& json_path
     if (num_classes != 10)
       throw PipelineError(json_path + "/name", "CIFAR-10 images have 10 classes but the space is configured for " +
                                                    std::to_string(num_classes) + "; use \"synthetic\" data");
-    const CifarRecords r = read_cifar(data.at("path"), json_path);
+    const CifarRecords r = read_cifar(d.path, json_path);
     const int64_t available = static_cast<int64_t>(r.labels.size());
     if (n > available)
       throw PipelineError(json_path + "/batch_size", "asks for " + std::to_string(n) + " images but '" +
-                                                         data.at("path").get<std::string>() + "' holds " +
+                                                         d.path + "' holds " +
                                                          std::to_string(available));
     // Seeded draw without replacement: a partial Fisher-Yates shuffle.
     std::vector<int64_t> idx(available);

@@ -58,21 +58,6 @@ void check_keys(const json& object, const std::vector<std::string>& allowed, con
   }
 }
 
-const OptionSchema& common_pipeline_keys() {
-  static const OptionSchema s = {
-      string_option("run", "search", "the run kind (a run plugin, listed under \"run kinds\")"),
-      int_option("seed", 0, "seeds everything random; repeat r of a search uses seed + r").range(0, 9.2e18),
-      string_option("device", "auto", "auto (CUDA when present), cpu, cuda or cuda:N"),
-      int_option("threads", 0,
-                 "LibTorch threads per process; 0: the cores of the CPU affinity divided among the processes on "
-                 "the node (a resume may change it)")
-          .range(0, 4096),
-      json_option("space", json(), "{\"name\": <space plugin>, <its options>}"),
-      string_option("output", "runs/<pipeline file stem>", "the run directory"),
-  };
-  return s;
-}
-
 json resolve_plugin_block(const json& block, const Registry& reg, const std::string& kind, const std::string& path) {
   json b = block.is_string() ? json{{"name", block}} : block;
   if (!b.is_object()) throw PipelineError(path, "expected {\"name\": ..., options...} or a name string");
@@ -93,29 +78,6 @@ json resolve_plugin_block(const json& block, const Registry& reg, const std::str
 }
 
 namespace {
-
-void resolve_seed_device_threads(const json& raw, json& out, const PipelineOverrides& ov) {
-  out["seed"] = 0;
-  if (raw.contains("seed")) {
-    const json& v = raw.at("seed");
-    if (!v.is_number_integer() || (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() < 0))
-      throw PipelineError("/seed", "expected an integer >= 0, got " + v.dump());
-    out["seed"] = v;
-  }
-  std::string device = value_or<std::string>(raw, "device", "auto", "/device");
-  if (!ov.device.empty()) device = ov.device;
-  if (device != "auto" && device != "cpu" && device != "cuda" && device.rfind("cuda:", 0) != 0)
-    throw PipelineError("/device", "must be \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"" + device + "\"");
-  out["device"] = device;
-  // Threads change how fast, not what: a resume may use another count.
-  json threads = raw.value("threads", json(0));
-  if (ov.threads > 0) threads = ov.threads;
-  if (!threads.is_number_integer() || threads.get<int64_t>() < 0 || threads.get<int64_t>() > 4096)
-    throw PipelineError("/threads", "expected LibTorch intra-op threads per process, an integer in [0, 4096] (0: the "
-                                    "cores of this process's CPU affinity divided among the processes on the node), got " +
-                                        threads.dump());
-  out["threads"] = threads;
-}
 
 std::string default_output(const std::string& file) {
   const std::string stem = file.empty() ? "pipeline" : std::filesystem::path(file).stem().string();
@@ -139,18 +101,20 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
                                                        : " (available: " + available + ")"));
   }
   std::vector<std::string> allowed;
-  for (const auto& k : common_pipeline_keys()) allowed.push_back(k.name);
+  for (const auto& k : PipelineKeys::schema()) allowed.push_back(k.name);
   for (const auto& k : plugin->options) allowed.push_back(k.name);
   check_keys(raw, allowed, "");
 
-  json out = json::object();
-  out["run"] = run;
-  resolve_seed_device_threads(raw, out, ov);
-  if (!raw.contains("space")) throw PipelineError("/space", "missing: e.g. {\"name\": \"nb201\", \"dataset\": \"cifar10\"}");
-  out["space"] = resolve_plugin_block(raw.at("space"), reg, "space", "/space");
-  std::string output = value_or<std::string>(raw, "output", default_output(file), "/output");
-  if (!ov.output.empty()) output = ov.output;
-  out["output"] = output;
+  json given = PipelineKeys::pick(raw);
+  if (!given.contains("output")) given["output"] = default_output(file);
+  if (!ov.output.empty()) given["output"] = ov.output;
+  if (!ov.device.empty()) given["device"] = ov.device;
+  if (ov.threads > 0) given["threads"] = ov.threads;
+  const PipelineKeys keys = PipelineKeys::from(given);
+  if (keys.device != "auto" && keys.device != "cpu" && keys.device != "cuda" && keys.device.rfind("cuda:", 0) != 0)
+    throw PipelineError("/device", "must be \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"" + keys.device + "\"");
+  json out = keys.to_json();
+  out["space"] = resolve_plugin_block(keys.space, reg, "space", "/space");
   reg.make_run(run)->resolve(raw, out, reg);
   return out;
 }

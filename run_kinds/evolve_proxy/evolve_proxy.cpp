@@ -117,24 +117,33 @@ std::size_t depth_of(const expr::Node& n) {
 
 json candidate_json(const Candidate& c) { return {{"expr", c.text}, {"fitness", c.fitness}, {"size", c.size}}; }
 
+struct EvolveProxyKeys : OptionSet<EvolveProxyKeys> {
+  NAS_OPTION(std::string, metric, "val_acc", "the label fitness is Spearman's rho against");
+  NAS_OPTION(json, search, (json{{"sample", 150}}), "{\"sample\": N}: the labelled archs fitness is measured on");
+  NAS_OPTION(json, holdout, (json{{"sample", 1000}}), "{\"sample\": N or \"rest\"}: archs the best are judged on");
+  NAS_OPTION(json, evolution, json::object(), "GP settings (population, generations, tournament, ...)");
+  NAS_OPTION(json, leaves, json(expr::leaf_names()), "the probe leaves expressions may read");
+  NAS_OPTION(json, seed_expressions, optional_key,
+             "the first population's seeds (absent: the hand-made proxies the leaves can express, and size)");
+  NAS_OPTION(int64_t, top, 5, "best expressions judged on the held-out archs", at_least(1));
+  NAS_OPTION(json, transfer, json::array(),
+             "space option overrides to judge the best on, e.g. [{\"dataset\": \"cifar100\"}]");
+};
+
+// evolve_proxy keeps its probes in memory and caches no scores: it has no
+// "cache" key.
+OptionSchema evolve_proxy_keys() { return concat(EvolveProxyKeys::schema(), scoring_key_options(/*cache=*/false)); }
+
 void resolve_evolve_proxy(const json& raw, json& out, const Registry&) {
-  out["metric"] = value_or<std::string>(raw, "metric", "val_acc", "/metric");
-  for (const char* part : {"search", "holdout"}) {
-    const std::string path = std::string("/") + part;
-    const bool search = part == std::string("search");
-    const json block = raw.value(part, json::object());
-    check_keys(block, {"sample"}, path);
-    const json s = block.value("sample", search ? json(150) : json(1000));
-    const bool ok = (s.is_number_integer() && s.get<int64_t>() >= (search ? 10 : 2)) || (!search && s == "rest");
-    if (!ok)
-      throw PipelineError(path + "/sample", std::string("expected a number of archs >= ") + (search ? "10" : "2") +
-                                                (search ? "" : " or \"rest\"") + ", got " + s.dump());
-    out[part] = {{"sample", s}};
-  }
-  out["evolution"] = resolve_options(expr::evolution_options(), raw.value("evolution", json::object()), "/evolution");
+  const EvolveProxyKeys keys = EvolveProxyKeys::from(EvolveProxyKeys::pick(raw));
+  out["metric"] = keys.metric;
+  const EvolveProxyKeys defaults;
+  out["search"] = resolve_sample_block(raw, "search", defaults.search, 10, false);
+  out["holdout"] = resolve_sample_block(raw, "holdout", defaults.holdout, 2, true);
+  out["evolution"] = resolve_options(expr::evolution_options(), keys.evolution, "/evolution");
 
   const auto& all = expr::leaf_names();
-  json leaves = raw.value("leaves", json(all));
+  const json& leaves = keys.leaves;
   if (!leaves.is_array() || leaves.empty())
     throw PipelineError("/leaves", "expected a non-empty list of leaves out of W, G, A, dA, J, K");
   for (std::size_t i = 0; i < leaves.size(); ++i) {
@@ -151,8 +160,8 @@ void resolve_evolve_proxy(const json& raw, json& out, const Registry&) {
 
   // Seeds: by default the hand-made proxies the leaves can express, and size.
   json seeds = json::array();
-  if (raw.contains("seed_expressions")) {
-    const json& given = raw.at("seed_expressions");
+  if (!keys.seed_expressions.is_null()) {
+    const json& given = keys.seed_expressions;
     if (!given.is_array()) throw PipelineError("/seed_expressions", "expected a list of proxy expressions (may be empty)");
     for (std::size_t i = 0; i < given.size(); ++i) {
       const std::string path = "/seed_expressions/" + std::to_string(i);
@@ -177,18 +186,14 @@ void resolve_evolve_proxy(const json& raw, json& out, const Registry&) {
     }
   }
   out["seed_expressions"] = seeds;
-  const json top = raw.value("top", json(5));
-  if (!top.is_number_integer() || top.get<int64_t>() < 1)
-    throw PipelineError("/top", "expected how many of the best expressions to judge on the held-out archs (>= 1), got " + top.dump());
-  out["top"] = top;
+  out["top"] = keys.top;
 
-  const json transfer = raw.value("transfer", json::array());
+  const json& transfer = keys.transfer;
   if (!transfer.is_array() || !std::all_of(transfer.begin(), transfer.end(), [](const json& t) { return t.is_object() && !t.empty(); }))
     throw PipelineError("/transfer", "expected a list of space option overrides, e.g. [{\"dataset\": \"cifar100\"}]");
   out["transfer"] = transfer;
 
-  resolve_scoring_keys(raw, out);
-  out.erase("cache");
+  resolve_scoring_keys(raw, out, /*cache=*/false);
 }
 
 
@@ -656,22 +661,6 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
     if (!note.empty() && ctx.verbosity != Verbosity::Quiet) std::cerr << note << "\n";
   }
   return summary;
-}
-
-OptionSchema evolve_proxy_keys() {
-  OptionSchema k = {
-      string_option("metric", "val_acc", "the label fitness is Spearman's rho against"),
-      json_option("search", json{{"sample", 150}}, "{\"sample\": N}: the labelled archs fitness is measured on"),
-      json_option("holdout", json{{"sample", 1000}}, "{\"sample\": N or \"rest\"}: archs the best are judged on"),
-      json_option("evolution", json::object(), "GP settings (population, generations, tournament, ...)"),
-      json_option("leaves", json(expr::leaf_names()), "the probe leaves expressions may read"),
-      json_option("seed_expressions", json(), "the first population's seeds (default: hand-made proxies and size)"),
-      int_option("top", 5, "best expressions judged on the held-out archs").range(1, 1e6),
-      json_option("transfer", json::array(), "space option overrides to judge the best on, e.g. [{\"dataset\": \"cifar100\"}]"),
-      scoring_key_options()[0],
-      scoring_key_options()[1],
-  };
-  return k;
 }
 
 void report_evolve_proxy(const json& summary, std::ostream& out) {

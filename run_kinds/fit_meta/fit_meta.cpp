@@ -159,15 +159,27 @@ json fit_stats(const std::vector<float>& predicted, const std::vector<double>& t
           {"kendall", finite_or_string(kendall(p, t))}};
 }
 
+struct FitMetaKeys : OptionSet<FitMetaKeys> {
+  NAS_OPTION(json, proxies, required, "the base proxies: plugin names or blocks (with source nbsz: published names)");
+  NAS_OPTION(std::string, source, "compute", "compute (score the networks) or nbsz (the published scores)",
+             one_of({"compute", "nbsz"}));
+  NAS_OPTION(json, encoding, "none", "none, or one or a list of: onehot, counts, paths (and the space's own)");
+  NAS_OPTION(std::string, metric, "val_acc", "the label the model learns");
+  NAS_OPTION(json, train, (json{{"sample", 400}}), "{\"sample\": N}: seeded training archs");
+  NAS_OPTION(json, test, (json{{"sample", "rest"}}), "{\"sample\": N or \"rest\"}: the test archs, disjoint");
+  NAS_OPTION(json, model, json::object(), "XGBoost parameters (README: fit_meta)");
+  NAS_OPTION(std::string, archs_from, "",
+             "a score or correlate run directory (or its scores.jsonl): draw train and test from the archs it "
+             "scored (same data, init and seed: their scores come from the score cache); \"\": the whole space");
+};
+
 void resolve_fit_meta(const json& raw, json& out, const Registry& reg) {
-  const std::string source = value_or<std::string>(raw, "source", "compute", "/source");
-  if (source != "compute" && source != "nbsz")
-    throw PipelineError("/source", "must be \"compute\" (score the networks) or \"nbsz\" (the published "
-                                   "NAS-Bench-Suite-Zero scores), got \"" + source + "\"");
-  out["source"] = source;
   const json& given = raw.contains("proxies") ? raw.at("proxies") : json();
   if (!given.is_array() || given.empty())
     throw PipelineError("/proxies", "expected a non-empty list of proxy names, e.g. [\"synflow\", \"jacov\"]");
+  const FitMetaKeys keys = FitMetaKeys::from(FitMetaKeys::pick(raw));
+  const std::string& source = keys.source;
+  out["source"] = source;
   json proxies = json::array();
   for (std::size_t i = 0; i < given.size(); ++i) {
     const std::string path = "/proxies/" + std::to_string(i);
@@ -183,7 +195,7 @@ void resolve_fit_meta(const json& raw, json& out, const Registry& reg) {
   out["proxies"] = proxies;
 
   // "none", one name, or a list of names; resolved to a list.
-  json enc = raw.value("encoding", json("none"));
+  json enc = keys.encoding;
   if (enc.is_string()) enc = enc == "none" ? json::array() : json::array({enc});
   if (!enc.is_array()) throw PipelineError("/encoding", "expected \"none\", an encoding name or a list of them");
   for (std::size_t i = 0; i < enc.size(); ++i)
@@ -192,31 +204,21 @@ void resolve_fit_meta(const json& raw, json& out, const Registry& reg) {
       const std::string guess = did_you_mean(name, encoding_names());
       std::string all = "none";
       for (const auto& e : encoding_names()) all += ", " + e;
-      throw PipelineError("/encoding" + std::string(raw.at("encoding").is_array() ? "/" + std::to_string(i) : ""),
+      throw PipelineError("/encoding" + std::string(keys.encoding.is_array() ? "/" + std::to_string(i) : ""),
                           "unknown encoding \"" + name + "\"" + (guess.empty() ? "" : ", did you mean \"" + guess + "\"?") +
                               " (available: " + all + ")");
     }
   out["encoding"] = enc;
-  out["metric"] = value_or<std::string>(raw, "metric", "val_acc", "/metric");
-
-  for (const char* part : {"train", "test"}) {
-    const std::string path = std::string("/") + part;
-    const json block = raw.value(part, json::object());
-    check_keys(block, {"sample"}, path);
-    const json s = block.value("sample", part == std::string("train") ? json(400) : json("rest"));
-    const bool ok = (s.is_number_integer() && s.get<int64_t>() >= 2) || (part == std::string("test") && s == "rest");
-    if (!ok)
-      throw PipelineError(path + "/sample", std::string("expected a number of archs >= 2") +
-                                                (part == std::string("test") ? " or \"rest\"" : "") + ", got " + s.dump());
-    out[part] = {{"sample", s}};
-  }
-  out["model"] = resolve_options(meta_model_options(), raw.value("model", json::object()), "/model");
-  const std::string archs_from = value_or<std::string>(raw, "archs_from", "", "/archs_from");
-  if (!archs_from.empty() && !std::filesystem::exists(scores_file_of(archs_from)))
-    throw PipelineError("/archs_from", scores_file_of(archs_from) + " does not exist: name a score or correlate run "
-                                       "directory (or its scores.jsonl), or leave \"archs_from\" out to draw from "
-                                       "the whole space");
-  out["archs_from"] = archs_from;
+  out["metric"] = keys.metric;
+  const FitMetaKeys defaults;
+  out["train"] = resolve_sample_block(raw, "train", defaults.train, 2, false);
+  out["test"] = resolve_sample_block(raw, "test", defaults.test, 2, true);
+  out["model"] = resolve_options(meta_model_options(), keys.model, "/model");
+  if (!keys.archs_from.empty() && !std::filesystem::exists(scores_file_of(keys.archs_from)))
+    throw PipelineError("/archs_from", scores_file_of(keys.archs_from) + " does not exist: name a score or correlate "
+                                       "run directory (or its scores.jsonl), or leave \"archs_from\" out to draw "
+                                       "from the whole space");
+  out["archs_from"] = keys.archs_from;
 
   if (source == "compute") {
     resolve_scoring_keys(raw, out);
@@ -333,23 +335,7 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   return summary;
 }
 
-OptionSchema fit_meta_keys() {
-  OptionSchema k = {
-      json_option("proxies", json(), "the base proxies: plugin names or blocks (with source nbsz: published names)"),
-      string_option("source", "compute", "compute (score the networks) or nbsz (the published scores)")
-          .choices({"compute", "nbsz"}),
-      json_option("encoding", "none", "none, or one or a list of: onehot, counts, paths (and the space's own)"),
-      string_option("metric", "val_acc", "the label the model learns"),
-      json_option("train", json{{"sample", 400}}, "{\"sample\": N}: seeded training archs"),
-      json_option("test", json{{"sample", "rest"}}, "{\"sample\": N or \"rest\"}: the test archs, disjoint"),
-      json_option("model", json::object(), "XGBoost parameters (README: fit_meta)"),
-      string_option("archs_from", "",
-                    "a score or correlate run directory (or its scores.jsonl): draw train and test from the archs it "
-                    "scored (same data, init and seed: their scores come from the score cache); \"\": the whole space"),
-  };
-  for (auto& o : scoring_key_options()) k.push_back(o);
-  return k;
-}
+OptionSchema fit_meta_keys() { return concat(FitMetaKeys::schema(), scoring_key_options()); }
 
 void report_fit_meta(const json& summary, std::ostream& out) {
   const json& t = summary.at("test");

@@ -12,38 +12,49 @@
 
 namespace nas::score_run {
 
+namespace {
+
+struct ScoreKeys : OptionSet<ScoreKeys> {
+  NAS_OPTION(json, proxies, required,
+             "the proxies: names or {\"name\", <options>}; population proxies (\"vote\", \"aznas\", \"tenas\") score "
+             "the archs as a set and add the proxies they read");
+  NAS_OPTION(json, populations, json::array(),
+             "population proxy blocks (what a population named in \"proxies\" resolves to)");
+  NAS_OPTION(json, vote, optional_key,
+             "the voting proxies of the majority vote \"vote\" (at least 2 proxy names; absent: the vote's own)");
+  NAS_OPTION(json, archs, optional_key, "architecture strings to score (absent: \"sample\" draws them)");
+  NAS_OPTION(json, sample, 100, "N seeded random archs (from the space's enumeration when it has one), or \"all\"");
+  NAS_OPTION(std::string, on_error, "skip", "a proxy that fails: skip (record NaN and go on) or stop",
+             one_of({"skip", "stop"}));
+};
+
+struct CorrelateKeys : OptionSet<CorrelateKeys> {
+  NAS_OPTION(std::string, metric, "val_acc", "the benchmark metric proxies are ranked against");
+};
+
+}  // namespace
+
 OptionSchema keys(bool correlate) {
-  OptionSchema k = {
-      json_option("proxies", json(),
-                  "the proxies: names or {\"name\", <options>}; population proxies (\"vote\", \"aznas\", "
-                  "\"tenas\") score the archs as a set and add the proxies they read"),
-      json_option("populations", json::array(),
-                  "population proxy blocks (what a population named in \"proxies\" resolves to)"),
-      json_option("vote", json(), "the voting proxies of the majority vote \"vote\" (at least 2 proxy names)"),
-      json_option("archs", json(), "architecture strings to score (or \"sample\")"),
-      json_option("sample", 100,
-                  "N seeded random archs (from the space's enumeration when it has one), or \"all\""),
-      string_option("on_error", "skip", "a proxy that fails: skip (record NaN and go on) or stop").choices({"skip", "stop"}),
-  };
-  if (correlate) k.push_back(string_option("metric", "val_acc", "the benchmark metric proxies are ranked against"));
-  for (auto& o : scoring_key_options()) k.push_back(o);
-  return k;
+  OptionSchema k = ScoreKeys::schema();
+  if (correlate) k = concat(k, CorrelateKeys::schema());
+  return concat(k, scoring_key_options());
 }
 
 void resolve(const json& raw, json& out, const Registry& reg, bool correlate) {
   if (!raw.contains("proxies") || !raw.at("proxies").is_array() || raw.at("proxies").empty())
     throw PipelineError("/proxies", "expected a non-empty list of proxy names, e.g. [\"synflow\", \"jacov\"]");
+  const ScoreKeys keys = ScoreKeys::from(ScoreKeys::pick(raw));
   // Population proxies in the list (vote, aznas, tenas, ...) score the
   // archs as a set once each is scored; they resolve to "populations" and
   // their components join "proxies", which is read back too, so a resolved
   // pipeline resolves to itself. The older "vote" key names the voters of
   // a vote.
-  json populations_given = raw.value("populations", json::array());
+  const json& populations_given = keys.populations;
   if (!populations_given.is_array())
     throw PipelineError("/populations", "expected a list of population proxy blocks, e.g. [{\"name\": \"aznas\"}]");
-  json given = raw.at("proxies");
-  if (raw.contains("vote")) {
-    const json& v = raw.at("vote");
+  json given = keys.proxies;
+  if (!keys.vote.is_null()) {
+    const json& v = keys.vote;
     if (!v.is_array() || v.size() < 2 || !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); }))
       throw PipelineError("/vote", "expected the voting proxies, at least 2 names (Zero-Cost-NAS: "
                                    "[\"synflow\", \"jacov\", \"snip\"]), got " + v.dump());
@@ -59,10 +70,10 @@ void resolve(const json& raw, json& out, const Registry& reg, bool correlate) {
   if (out.at("proxies").empty())
     throw PipelineError("/proxies", "a population proxy needs per-arch proxies to combine, and none resolved");
 
-  if (raw.contains("archs") && raw.contains("sample"))
+  if (!keys.archs.is_null() && raw.contains("sample"))
     throw PipelineError("/sample", "give either \"archs\" or \"sample\", not both");
-  if (raw.contains("archs")) {
-    const json& a = raw.at("archs");
+  if (!keys.archs.is_null()) {
+    const json& a = keys.archs;
     if (!a.is_array() || a.empty() || !std::all_of(a.begin(), a.end(), [](const json& x) { return x.is_string(); }))
       throw PipelineError("/archs", "expected a non-empty list of architecture strings");
     // Parsed now, so that a bad arch string stops the run before any work.
@@ -76,7 +87,7 @@ void resolve(const json& raw, json& out, const Registry& reg, bool correlate) {
     }
     out["archs"] = a;
   } else {
-    const json s = raw.value("sample", json(100));
+    const json& s = keys.sample;
     if (!(s.is_number_integer() && s.get<int64_t>() >= 1) && s != json("all"))
       throw PipelineError("/sample", "expected a number of archs >= 1 or \"all\", got " + s.dump());
     out["sample"] = s;
@@ -84,13 +95,8 @@ void resolve(const json& raw, json& out, const Registry& reg, bool correlate) {
 
   resolve_scoring_keys(raw, out);
 
-  const std::string on_error = value_or<std::string>(raw, "on_error", "skip", "/on_error");
-  if (on_error != "skip" && on_error != "stop")
-    throw PipelineError("/on_error", "must be \"skip\" (record NaN and go on) or \"stop\", got \"" + on_error + "\"");
-  out["on_error"] = on_error;
-
-  if (correlate) out["metric"] = value_or<std::string>(raw, "metric", "val_acc", "/metric");
+  out["on_error"] = keys.on_error;
+  if (correlate) out.update(CorrelateKeys::from(CorrelateKeys::pick(raw)).to_json());
 }
-
 
 }  // namespace nas::score_run

@@ -2,7 +2,6 @@
 // strategies), budget, repeats, and data/init/cache for computed proxies.
 // Everything a strategy block says is checked here, before any work.
 #include <algorithm>
-#include <cstdint>
 
 #include "nas/errors.h"
 #include "nas/pipeline.h"
@@ -16,18 +15,34 @@ namespace nas::search_run {
 
 namespace {
 
-const OptionSchema& warmup_schema() {
-  static const OptionSchema s = {
-      int_option("pool", 3000, "random archs scored by the proxy before the search starts").range(1, 1e9)};
-  return s;
-}
+// The top-level keys of both run kinds, besides the strategy or strategies
+// and the scoring keys.
+struct SearchKeys : OptionSet<SearchKeys> {
+  NAS_OPTION(json, objective, (json{{"kind", "tabular"}, {"metric", "val_acc"}}),
+             "what a query answers: {\"kind\": \"tabular\", \"metric\"} or {\"kind\": \"proxy\", \"proxy\", "
+             "\"source\"}");
+  NAS_OPTION(json, budget, (json{{"queries", 100}}),
+             "{\"queries\": distinct archs evaluated, \"seconds\": simulated training seconds}; 0 or absent = no "
+             "limit, but one must be given");
+  NAS_OPTION(int64_t, repeats, 1, "seeds per strategy; repeat r uses seed + r", at_least(1));
+};
 
-const OptionSchema& move_proposal_schema() {
-  static const OptionSchema s = {
-      int_option("candidates", 0, "neighbours scored per mutation (0 = all one-edit neighbours)").range(0, 1e9),
-      double_option("random_prob", 0.25, "probability of a random neighbour instead (Zero-Cost-NAS)").range(0, 1)};
-  return s;
-}
+struct StrategyKey : OptionSet<StrategyKey> {
+  NAS_OPTION(json, strategy, required,
+             "{\"name\", \"options\", \"warmup\": {\"proxy\", \"pool\", \"source\"}, "
+             "\"move_proposal\": {\"proxy\", \"candidates\", \"random_prob\", \"source\"}}");
+};
+
+struct StrategiesKey : OptionSet<StrategiesKey> {
+  NAS_OPTION(json, strategies, required,
+             "the entries compared: [{\"label\", \"name\", \"options\", \"warmup\", \"move_proposal\"}, ...]");
+};
+
+// The `objective` block of kind "tabular".
+struct TabularObjective : OptionSet<TabularObjective> {
+  NAS_OPTION(std::string, kind, "tabular", "tabular: the benchmark's value; proxy: a proxy's score");
+  NAS_OPTION(std::string, metric, "val_acc", "the benchmark metric a query answers");
+};
 
 json resolve_strategy(const json& s, const Registry& reg, const std::string& path, bool compare) {
   std::vector<std::string> keys = {"name", "options", "warmup", "move_proposal"};
@@ -45,11 +60,12 @@ json resolve_strategy(const json& s, const Registry& reg, const std::string& pat
   json out = {{"name", name}, {"options", resolve_options(p->options, s.value("options", json::object()), path + "/options")}};
   std::string label = name;
   if (s.contains("warmup")) {
-    out["warmup"] = resolve_proxy_ref(s.at("warmup"), reg, warmup_schema(), path + "/warmup");
+    out["warmup"] = resolve_proxy_ref(s.at("warmup"), reg, WarmupKeys::schema(), path + "/warmup");
     label += "+warmup";
   }
   if (s.contains("move_proposal")) {
-    out["move_proposal"] = resolve_proxy_ref(s.at("move_proposal"), reg, move_proposal_schema(), path + "/move_proposal");
+    out["move_proposal"] = resolve_proxy_ref(s.at("move_proposal"), reg, MoveProposalKeys::schema(), path + "/move_proposal");
+    MoveProposalKeys::from(MoveProposalKeys::pick(out["move_proposal"]), path + "/move_proposal");  // fits an int
     label += "+move";
   }
   if (compare) {
@@ -61,13 +77,16 @@ json resolve_strategy(const json& s, const Registry& reg, const std::string& pat
 
 json resolve_entries(const json& raw, const Registry& reg, json out, bool compare) {
   resolve_scoring_keys(raw, out);
+  const SearchKeys keys = SearchKeys::from(SearchKeys::pick(raw));
 
-  json obj = raw.contains("objective") ? raw.at("objective") : json{{"kind", "tabular"}};
+  const json& obj = keys.objective;
   if (!obj.is_object()) throw PipelineError("/objective", "expected {\"kind\": \"tabular\", \"metric\": \"val_acc\"}");
-  const std::string kind = value_or<std::string>(obj, "kind", "tabular", "/objective/kind");
+  const json kind_given = obj.value("kind", json("tabular"));
+  if (!kind_given.is_string())
+    throw PipelineError("/objective/kind", "expected \"tabular\" or \"proxy\", got " + kind_given.dump());
+  const std::string kind = kind_given;
   if (kind == "tabular") {
-    check_keys(obj, {"kind", "metric"}, "/objective");
-    out["objective"] = {{"kind", kind}, {"metric", value_or<std::string>(obj, "metric", "val_acc", "/objective/metric")}};
+    out["objective"] = TabularObjective::from(obj, "/objective").to_json();
   } else if (kind == "proxy") {
     json rest = obj;
     rest.erase("kind");
@@ -105,42 +124,22 @@ json resolve_entries(const json& raw, const Registry& reg, json out, bool compar
     out["strategies"] = entries;
   }
 
-  json budget = raw.contains("budget") ? raw.at("budget") : json::object();
-  check_keys(budget, {"queries", "seconds"}, "/budget");
-  const json q = budget.value("queries", json(budget.contains("seconds") ? INT64_MAX : 100));
-  if (!q.is_number_integer() || q.get<int64_t>() < 1)
-    throw PipelineError("/budget/queries", "expected an integer >= 1, got " + q.dump());
-  const json sec = budget.value("seconds", json(1e300));
-  if (!sec.is_number() || sec.get<double>() <= 0)
-    throw PipelineError("/budget/seconds", "expected simulated seconds > 0, got " + sec.dump());
-  out["budget"] = {{"queries", q}, {"seconds", sec}};
-
-  const json r = raw.value("repeats", json(1));
-  if (!r.is_number_integer() || r.get<int64_t>() < 1)
-    throw PipelineError("/repeats", "expected an integer >= 1, got " + r.dump());
-  out["repeats"] = r;
+  // An empty budget is the default one; a budget must limit something.
+  const json& budget = keys.budget.is_object() && keys.budget.empty() ? SearchKeys().budget : keys.budget;
+  const BudgetKeys limits = BudgetKeys::from(budget, "/budget");
+  if (limits.queries == 0 && limits.seconds == 0)
+    throw PipelineError("/budget", "sets no limit; give \"queries\" (distinct archs) or \"seconds\" (simulated "
+                                   "training time), or both");
+  out["budget"] = limits.to_json();
+  out["repeats"] = keys.repeats;
   return out;
 }
 
 }  // namespace
 
 OptionSchema keys(bool compare) {
-  OptionSchema k = {
-      json_option("objective", json{{"kind", "tabular"}, {"metric", "val_acc"}},
-                  "what a query answers: {\"kind\": \"tabular\", \"metric\"} or {\"kind\": \"proxy\", \"proxy\", "
-                  "\"source\"}"),
-      compare ? json_option("strategies", json(),
-                            "the entries compared: [{\"label\", \"name\", \"options\", \"warmup\", "
-                            "\"move_proposal\"}, ...]")
-              : json_option("strategy", json(),
-                            "{\"name\", \"options\", \"warmup\": {\"proxy\", \"pool\", \"source\"}, "
-                            "\"move_proposal\": {\"proxy\", \"candidates\", \"random_prob\", \"source\"}}"),
-      json_option("budget", json{{"queries", 100}},
-                  "{\"queries\": distinct archs evaluated, \"seconds\": simulated training seconds}"),
-      int_option("repeats", 1, "seeds per strategy; repeat r uses seed + r").range(1, 1e9),
-  };
-  for (auto& o : scoring_key_options()) k.push_back(o);
-  return k;
+  return concat(concat(SearchKeys::schema(), compare ? StrategiesKey::schema() : StrategyKey::schema()),
+                scoring_key_options());
 }
 
 void resolve(const json& raw, json& out, const Registry& registry, bool compare) {

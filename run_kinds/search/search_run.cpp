@@ -211,9 +211,9 @@ class SearchRunner {
 
 UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool labelled, bool stream) {
   const uint64_t repeat_seed = resolved_.at("seed").get<uint64_t>() + static_cast<uint64_t>(repeat);
-  const json& budget = resolved_.at("budget");
-  const int64_t max_queries = budget.at("queries");
-  const double max_seconds = budget.at("seconds");
+  const BudgetKeys budget = BudgetKeys::from(resolved_.at("budget"), "/budget");
+  const int64_t max_queries = budget.query_limit();
+  const double max_seconds = budget.seconds_limit();
   const std::string strategy_name = entry.block.at("name");
 
   zero_cost::RandomNeighbour random_mutator(*space_);
@@ -221,9 +221,10 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
   if (entry.block.contains("move_proposal")) {
     const json& mp = entry.block.at("move_proposal");
     ProxySource& source = proxy_source(mp, entry.path + "/move_proposal");
+    const auto keys = MoveProposalKeys::from(MoveProposalKeys::pick(mp), entry.path + "/move_proposal");
     proposal = std::make_unique<zero_cost::MoveProposal>(
-        *space_, [&source](const std::vector<Arch>& a) { return source.score_set(a); }, mp.at("candidates"),
-        mp.at("random_prob"));
+        *space_, [&source](const std::vector<Arch>& a) { return source.score_set(a); }, keys.candidates,
+        keys.random_prob);
   }
   PluginContext sctx;
   sctx.seed = derive_seed(repeat_seed, 0x57a7);
@@ -237,7 +238,7 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     ProxySource& source = proxy_source(w, entry.path + "/warmup");
     const double before = source.seconds();
     Rng pool_rng(derive_seed(repeat_seed, 0x3a7));
-    const std::vector<Arch> ranked = zero_cost::ranked_pool(*space_, pool_rng, w.at("pool").get<int64_t>(),
+    const std::vector<Arch> ranked = zero_cost::ranked_pool(*space_, pool_rng, WarmupKeys::from(WarmupKeys::pick(w)).pool,
                                                             [&source](const std::vector<Arch>& a) { return source.score_set(a); });
     const auto w0 = std::chrono::steady_clock::now();
     warm_start(entry, *strategy, ranked);

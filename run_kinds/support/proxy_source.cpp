@@ -9,22 +9,21 @@
 #include "nas/population_scores.h"
 #include "nas/published_scores.h"
 #include "nas/registry.h"
+#include "nas/runs.h"
 #include "nas/scorer.h"
 
 namespace nas {
 
 namespace {
 
-const OptionSchema& ref_schema() {
-  static const OptionSchema s = {
-      json_option("proxy", json(), "the proxy: a name, or {\"name\": ..., <its options>}"),
-      string_option("source", "compute",
-                    "compute: score the networks (through the score cache); nbsz: the published "
-                    "NAS-Bench-Suite-Zero scores (NB201 cifar10 / imagenet16; no computation)")
-          .choices({"compute", "nbsz"}),
-  };
-  return s;
-}
+// A proxy reference block, besides its use's own keys (warmup's pool, ...).
+struct ProxyRefKeys : OptionSet<ProxyRefKeys> {
+  NAS_OPTION(json, proxy, required, "the proxy: a name, or {\"name\": ..., <its options>}");
+  NAS_OPTION(std::string, source, "compute",
+             "compute: score the networks (through the score cache); nbsz: the published NAS-Bench-Suite-Zero "
+             "scores (NB201 cifar10 / imagenet16; no computation)",
+             one_of({"compute", "nbsz"}));
+};
 
 class ComputedSource : public ProxySource {
  public:
@@ -142,10 +141,8 @@ class PopulationSource : public ProxySource {
 
 json resolve_proxy_ref(const json& block, const Registry& registry, const OptionSchema& extra,
                        const std::string& path) {
-  OptionSchema schema = ref_schema();
-  schema.insert(schema.end(), extra.begin(), extra.end());
   if (!block.is_object()) throw PipelineError(path, "expected {\"proxy\": \"synflow\", ...}");
-  json out = resolve_options(schema, block, path);
+  json out = resolve_options(concat(ProxyRefKeys::schema(), extra), block, path);
   // The proxy itself: a name or a flat {"name", options} block.
   json p = out.at("proxy").is_string() ? json{{"name", out.at("proxy")}} : out.at("proxy");
   if (!p.is_object() || !p.contains("name") || !p.at("name").is_string())

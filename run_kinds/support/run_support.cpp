@@ -16,34 +16,28 @@
 namespace nas {
 
 // data/init/cache: how networks are scored wherever a proxy is computed.
-void resolve_scoring_keys(const json& raw, json& out) {
+void resolve_scoring_keys(const json& raw, json& out, bool cache) {
+  const ScoringKeys keys = ScoringKeys::from(ScoringKeys::pick(raw));
+  // No data block: the shipped CIFAR-10 sample for cifar10, synthetic data
+  // for the datasets without shipped images.
   const std::string dataset = out["space"].value("dataset", "cifar10");
-  json data = raw.contains("data") ? raw.at("data") : default_data_block(dataset);
-  json d = resolve_options(data_options(), data, "/data");
-  if (d.at("seed").get<int64_t>() < 0) d["seed"] = out["seed"];
-  out["data"] = d;
-
-  json init = raw.value("init", json::object());
-  check_keys(init, {"kind", "seed"}, "/init");
-  const std::string ik = value_or<std::string>(init, "kind", "torch", "/init/kind");
-  if (ik != "torch" && ik != "hash")
-    throw PipelineError("/init/kind", "must be \"torch\" (LibTorch's own initialisation) or \"hash\" (the "
-                                      "fixtures' deterministic weights), got \"" + ik + "\"");
-  out["init"] = {{"kind", ik}, {"seed", init.value("seed", out["seed"])}};
-  const json cache = raw.value("cache", json(true));
-  if (!cache.is_boolean()) throw PipelineError("/cache", "expected true or false, got " + cache.dump());
-  out["cache"] = cache;
+  const json data = keys.data.is_null() ? json{{"name", dataset == "cifar10" ? "cifar10" : "synthetic"}} : keys.data;
+  DataOptions d = DataOptions::from(data, "/data");
+  if (d.seed < 0) d.seed = out.at("seed");
+  out["data"] = d.to_json();
+  InitKeys init = InitKeys::from(keys.init, "/init");
+  if (init.seed < 0) init.seed = out.at("seed");
+  out["init"] = init.to_json();
+  if (cache) out.update(CacheKeys::from(CacheKeys::pick(raw)).to_json());
 }
 
-OptionSchema scoring_key_options() {
-  return {json_option("data", json(),
-                      "the batch proxies are computed on: {\"name\": cifar10 | hash | synthetic, \"path\", "
-                      "\"batch_size\": 64, \"seed\": -1} (default: the shipped CIFAR-10 sample, synthetic for "
-                      "other datasets)"),
-          json_option("init", json::object({{"kind", "torch"}}),
-                      "{\"kind\": torch | hash, \"seed\": the pipeline seed}: LibTorch's init seeded per arch, "
-                      "or the fixtures' weights"),
-          bool_option("cache", true, "reuse and keep computed scores in the score cache (~/.cache/nasrun/scores)")};
+OptionSchema scoring_key_options(bool cache) {
+  return cache ? concat(ScoringKeys::schema(), CacheKeys::schema()) : ScoringKeys::schema();
+}
+
+OptionSchema concat(OptionSchema a, const OptionSchema& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
 std::shared_ptr<SearchSpace> make_pipeline_space(const json& resolved, const Registry& registry) {
@@ -84,6 +78,18 @@ std::vector<Arch> every_arch(const SearchSpace& space, const std::string& run) {
     if (seen.insert(space.identity(a)).second) out.push_back(std::move(a));
   }
   return out;
+}
+
+json resolve_sample_block(const json& raw, const std::string& key, const json& fallback, int64_t min, bool rest_ok) {
+  const std::string path = "/" + key;
+  const json block = raw.value(key, fallback);
+  check_keys(block, {"sample"}, path);
+  const json s = block.value("sample", fallback.at("sample"));
+  const bool ok = (s.is_number_integer() && s.get<int64_t>() >= min) || (rest_ok && s == "rest");
+  if (!ok)
+    throw PipelineError(path + "/sample", "expected a number of archs >= " + std::to_string(min) +
+                                              (rest_ok ? " or \"rest\"" : "") + ", got " + s.dump());
+  return {{"sample", s}};
 }
 
 LabelledSplit split_labelled(const SearchSpace& space, std::vector<Arch> pool, const SplitRequest& r) {

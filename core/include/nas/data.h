@@ -19,14 +19,17 @@
 
 namespace nas {
 
-/// The `data` block's schema (name, path, batch_size, seed).
-const OptionSchema& data_options();
+/// The `data` block of a pipeline.
+struct DataOptions : OptionSet<DataOptions> {
+  NAS_OPTION(std::string, name, "cifar10", "cifar10 | hash | synthetic", one_of({"cifar10", "hash", "synthetic"}));
+  NAS_OPTION(std::string, path, "data/cifar10_train_aug_640_freerea.bin",
+             "cifar10: a CIFAR-10 binary file, or a directory with data_batch_*.bin (the shipped 640-image "
+             "training sample by default)");
+  NAS_OPTION(int64_t, batch_size, 64, "images in the one batch every network is scored on", between(1, 1 << 20));
+  NAS_OPTION(int64_t, seed, -1, "seed for drawing the batch; -1 = the pipeline seed", at_least(-1));
+};
 
-/// The default `data` block for a dataset: the shipped CIFAR-10 sample for
-/// cifar10, synthetic otherwise.
-json default_data_block(const std::string& dataset);
-
-/// Builds the batch on `device`. Throws nas::Error naming a missing path and
+/// Builds the batch of a `data` block on `device`. Throws nas::Error naming a missing path and
 /// the files expected there.
 Batch make_batch(const json& data, int num_classes, const std::string& json_path, c10::Device device);
 

@@ -3,14 +3,8 @@
 // (every default filled in, plugin options included), so that resolved.json
 // reproduces the run exactly.
 //
-// The host owns the keys every pipeline has:
-//   run        the run kind (a `run` plugin; `nasrun --list`)  (default "search")
-//   seed       integer >= 0                                    (default 0)
-//   device     "auto" | "cpu" | "cuda" | "cuda:N"              (default "auto")
-//   threads    intra-op threads, 0 = the affinity's cores      (default 0)
-//   space      {"name": ..., <the space plugin's options>}     (required)
-//   output     run directory                                   (default runs/<file stem>)
-// Every other key belongs to the run kind, which declares and resolves it
+// The host owns the keys every pipeline has (PipelineKeys below); every
+// other key belongs to the run kind, which declares and resolves it
 // (nas/run_kind.h).
 #pragma once
 #include <string>
@@ -30,7 +24,20 @@ struct PipelineOverrides {
 };
 
 /// The host's own keys, declared like a plugin's options (for `--list`).
-const OptionSchema& common_pipeline_keys();
+struct PipelineKeys : OptionSet<PipelineKeys> {
+  NAS_OPTION(std::string, run, "search", "the run kind (a run plugin, listed under \"run kinds\")");
+  NAS_OPTION(int64_t, seed, 0, "seeds everything random; repeat r of a search uses seed + r", at_least(0));
+  NAS_OPTION(std::string, device, "auto", "auto (CUDA when present), cpu, cuda or cuda:N");
+  // Threads change how fast, not what: a resume may use another count.
+  NAS_OPTION(int, threads, 0,
+             "LibTorch threads per process; 0: the cores of the CPU affinity divided among the processes on the "
+             "node (a resume may change it)",
+             between(0, 4096));
+  NAS_OPTION(json, space, required, "{\"name\": <space plugin>, <its options>} (`nasrun --list` shows the spaces)");
+  // Its default depends on the pipeline file, so resolve_pipeline fills it
+  // in before these keys are resolved; the declared one is what --list shows.
+  NAS_OPTION(std::string, output, "runs/<pipeline file stem>", "the run directory");
+};
 
 /// Parses JSON text; a syntax error becomes nas::Error "<file>:<line>:<col>: ...".
 json parse_json_text(const std::string& text, const std::string& file);
@@ -51,16 +58,5 @@ void check_keys(const json& object, const std::vector<std::string>& allowed, con
 /// resolved against the `kind` plugin's options: {"name", every option}.
 json resolve_plugin_block(const json& block, const Registry& registry, const std::string& kind,
                           const std::string& path);
-
-/// `object[key]` as a T, or `fallback` when absent; a value of another JSON
-/// type is a PipelineError at `path`.
-template <class T>
-T value_or(const json& object, const char* key, T fallback, const std::string& path) {
-  if (!object.contains(key)) return fallback;
-  const json& v = object.at(key);
-  if (v.type() != json(fallback).type())
-    throw PipelineError(path, std::string("expected a ") + json(fallback).type_name() + ", got " + v.dump());
-  return v.get<T>();
-}
 
 }  // namespace nas

@@ -21,16 +21,45 @@ struct PluginContext;
 /// the pipeline seed.
 std::shared_ptr<SearchSpace> make_pipeline_space(const json& resolved, const Registry& registry);
 
-/// The `data`, `init` and `cache` keys of a run that computes proxies,
-/// resolved from `raw` into `out` (whose "space" and "seed" are resolved).
-void resolve_scoring_keys(const json& raw, json& out);
+/// The `init` block: how the weights of a scored network are drawn.
+struct InitKeys : OptionSet<InitKeys> {
+  NAS_OPTION(std::string, kind, "torch",
+             "torch: LibTorch's own initialisation, seeded per arch; hash: the fixtures' deterministic weights",
+             one_of({"torch", "hash"}));
+  NAS_OPTION(int64_t, seed, -1, "the init seed; -1 = the pipeline seed", at_least(-1));
+};
+
+/// The keys of a run that computes proxies: the network and the batch.
+struct ScoringKeys : OptionSet<ScoringKeys> {
+  NAS_OPTION(json, data, optional_key,
+             "the batch proxies are computed on: {\"name\": cifar10 | hash | synthetic, \"path\", \"batch_size\": 64, "
+             "\"seed\": -1} (absent: the shipped CIFAR-10 sample, synthetic for other datasets)");
+  NAS_OPTION(json, init, json::object(), "{\"kind\": torch | hash, \"seed\": -1 = the pipeline seed}");
+};
+
+/// The score cache key of a run that keeps computed scores.
+struct CacheKeys : OptionSet<CacheKeys> {
+  NAS_OPTION(bool, cache, true, "reuse and keep computed scores in the score cache (~/.cache/nasrun/scores)");
+};
+
+/// ScoringKeys (and CacheKeys with `cache`) resolved from `raw` into `out`
+/// (whose "space" and "seed" are resolved): every default and -1 seed
+/// filled in.
+void resolve_scoring_keys(const json& raw, json& out, bool cache = true);
 /// Their declarations, for a run kind's options().
-OptionSchema scoring_key_options();
+OptionSchema scoring_key_options(bool cache = true);
+
+/// `a` followed by `b`: a run kind's options() out of its blocks.
+OptionSchema concat(OptionSchema a, const OptionSchema& b);
 
 /// Throws PipelineError at `path` unless the space's benchmark has `metric`;
 /// `when_none` is the message when the space has no benchmark at all.
 void require_metric(const SearchSpace& space, const std::string& metric, const std::string& path,
                     const std::string& when_none);
+
+/// `raw[key]`, a {"sample": N} block (default `fallback`), checked: N an
+/// integer >= `min`, or "rest" where `rest_ok`. Returns the block.
+json resolve_sample_block(const json& raw, const std::string& key, const json& fallback, int64_t min, bool rest_ok);
 
 /// Two seeded, disjoint samples of the archs of `pool` that have a `metric`
 /// label (fit_meta's train/test, evolve_proxy's search/held-out sets).
