@@ -33,6 +33,7 @@
 #include "nas/arch_graph.h"
 #include "mlp_ensemble.h"
 #include "nas/plugin.h"
+#include "path_encoding.h"
 #include "predictor_support.h"
 #include "strategy_common.h"
 

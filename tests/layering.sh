@@ -6,7 +6,8 @@
 #     and their own, never another plugin's files (shared helper headers
 #     that belong to no plugin, like proxy_math.h, are fine), and no run
 #     kind's header.
-#  3. science/ includes core's headers and its own.
+#  3. science/ includes core's headers and its own; executors/ (the MPI
+#     executor) core's only.
 # Prints each violation as file:line and exits 1 when there is one.
 set -uo pipefail
 if [ "${1:-}" = --self-test ]; then
@@ -16,7 +17,7 @@ if [ "${1:-}" = --self-test ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   plant() {  # <file> <include line>
-    rm -rf "$tmp/t" && mkdir -p "$tmp/t" && cp -r "$src"/{core,science,plugins,spaces,strategies,run_kinds} "$tmp/t/"
+    rm -rf "$tmp/t" && mkdir -p "$tmp/t" && cp -r "$src"/{core,science,plugins,spaces,strategies,run_kinds,executors} "$tmp/t/"
     sed -i "1i $2" "$tmp/t/$1"
     if bash "$0" "$tmp/t" >/dev/null; then echo "layering self-test: '$2' in $1 was not caught"; exit 1; fi
   }
@@ -25,6 +26,7 @@ if [ "${1:-}" = --self-test ]; then
   plant spaces/darts_space.cpp '#include "nb201_network.h"'
   plant plugins/snip.cpp '#include "nas/runs.h"'
   plant science/meta/meta_model.cpp '#include "nas/proxy_source.h"'
+  plant executors/mpi/mpi_executor.cpp '#include "nas/runs.h"'
   bash "$0" "$src"
   exit $?
 fi
@@ -54,6 +56,7 @@ check_includes() {  # <allowed nas/ headers> <files...>
 
 check_includes "$core_headers" $(find core -name '*.cpp' -o -name '*.h')
 check_includes "$core_headers"$'\n'"$science_headers" $(find science -name '*.cpp' -o -name '*.h')
+check_includes "$core_headers" $(find executors -name '*.cpp' -o -name '*.h')
 
 # Plugins: the owner of a file is the longest plugin name it starts with.
 for folder in plugins spaces strategies; do
@@ -81,5 +84,5 @@ for folder in plugins spaces strategies; do
   done
 done
 
-[ $status -eq 0 ] && echo "layering: core, science and every plugin include only what their layer may"
+[ $status -eq 0 ] && echo "layering: core, science, executors and every plugin include only what their layer may"
 exit $status

@@ -14,6 +14,7 @@
 #include "nas/arch_graph.h"
 #include "nas/errors.h"
 #include "nas/registry.h"
+#include "path_encoding.h"
 #include "predictor_support.h"
 #include "test_support.h"
 #include "strategy_loop.h"

@@ -1,5 +1,5 @@
-// Encodings computed from a space's graph view (nas/arch_graph.h), the same
-// for every space.
+// Checks and walks a space's graph view (nas/arch_graph.h), the same for
+// every space.
 #include "nas/arch_graph.h"
 
 #include <algorithm>
@@ -20,12 +20,6 @@ Role role_of(const GraphVocabulary& v, const std::string& label) {
   if (in(v.operations)) return Role::operation;
   if (in(v.outputs)) return Role::output;
   return Role::unknown;
-}
-
-int64_t power(int64_t base, int exponent) {
-  int64_t p = 1;
-  for (int i = 0; i < exponent; ++i) p *= base;
-  return p;
 }
 
 }  // namespace
@@ -87,39 +81,6 @@ std::vector<std::vector<int>> input_output_paths(const ArchGraph& graph, const G
   for (int v = 0; v < n; ++v)
     if (roles[v] == Role::input) walk(walk, v);
   return paths;
-}
-
-int64_t path_encoding_length(const GraphVocabulary& vocabulary) {
-  const int64_t k = static_cast<int64_t>(vocabulary.operations.size());
-  int64_t per_input = 0;
-  for (int len = 0; len <= vocabulary.longest_path; ++len) per_input += power(k, len);
-  return static_cast<int64_t>(vocabulary.inputs.size()) * per_input;
-}
-
-int64_t path_column(const ArchGraph& graph, const GraphVocabulary& vocabulary, const std::vector<int>& path) {
-  const auto& ops = vocabulary.operations;
-  const int64_t k = static_cast<int64_t>(ops.size());
-  const int64_t per_input = path_encoding_length(vocabulary) / static_cast<int64_t>(vocabulary.inputs.size());
-  const auto input = std::find(vocabulary.inputs.begin(), vocabulary.inputs.end(), graph.labels.at(path.front()));
-  if (input == vocabulary.inputs.end())
-    throw Error("a graph path starts at '" + graph.labels.at(path.front()) + "', which is not an input label");
-  const int len = static_cast<int>(path.size()) - 2;  // operations between the input and the output
-  int64_t column = (input - vocabulary.inputs.begin()) * per_input;
-  for (int l = 0; l < len; ++l) column += power(k, l);
-  for (int j = 0; j < len; ++j) {
-    const std::string& label = graph.labels.at(path[j + 1]);
-    const auto op = std::find(ops.begin(), ops.end(), label);
-    if (op == ops.end()) throw Error("a graph path passes '" + label + "', which is not an operation label");
-    column += (op - ops.begin()) * power(k, j);
-  }
-  return column;
-}
-
-std::vector<float> path_encoding(const ArchGraph& graph, const GraphVocabulary& vocabulary) {
-  std::vector<float> out(static_cast<std::size_t>(path_encoding_length(vocabulary)), 0.f);
-  for (const auto& path : input_output_paths(graph, vocabulary))
-    out[static_cast<std::size_t>(path_column(graph, vocabulary, path))] = 1.f;
-  return out;
 }
 
 }  // namespace nas

@@ -1,7 +1,8 @@
 // The graph view of an arch: a DAG whose nodes carry labels (an input, an
 // operation or an output), the form graph predictors read. BRP-NAS's GCN
-// reads it as adjacency + one-hot labels, BANANAS's path encoding and GRAF's
-// path features walk its input->output paths. A space that has one
+// reads it as adjacency + one-hot labels, BANANAS's path encoding
+// (strategies/path_encoding.h) and the meta-proxy's path features walk its
+// input->output paths. A space that has one
 // (SearchSpace::graph) gets every such predictor without writing one:
 // operations sit on nodes, so a space whose operations sit on edges (NB201,
 // DARTS) turns each edge into a node.
@@ -10,7 +11,6 @@
 // encoding, so archs of one space compare column by column.
 // Torch-free, like space.h.
 #pragma once
-#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,19 +50,5 @@ std::string graph_invalid_reason(const ArchGraph& graph, const GraphVocabulary& 
 /// order. Throws nas::Error when a path holds more than
 /// vocabulary.longest_path operations (the space's vocabulary is wrong).
 std::vector<std::vector<int>> input_output_paths(const ArchGraph& graph, const GraphVocabulary& vocabulary);
-
-/// BANANAS's path encoding (White et al., AAAI 2021): one column per possible
-/// input->output path, i.e. per (input label, sequence of 0..longest_path
-/// operation labels), 1 where the arch has that path. Length
-/// inputs * (1 + K + ... + K^longest_path), K operations. Columns are laid
-/// out as NASLib's: per input, by path length, then the sequence as a base-K
-/// number with the first operation least significant (NB201: NASLib's 155
-/// columns after one for the empty path, which never occurs there; NB101:
-/// NASLib's 364; DARTS: NASLib's 4 x 2801).
-int64_t path_encoding_length(const GraphVocabulary& vocabulary);
-std::vector<float> path_encoding(const ArchGraph& graph, const GraphVocabulary& vocabulary);
-
-/// The column of one path (nodes as input_output_paths gives them).
-int64_t path_column(const ArchGraph& graph, const GraphVocabulary& vocabulary, const std::vector<int>& path);
 
 }  // namespace nas
