@@ -50,8 +50,8 @@ const OptionSchema& meta_model_options() {
       double_option("eta", 0.02, "learning rate (shrinkage of each tree)").range(1e-6, 1),
       double_option("subsample", 0.7, "fraction of training archs each tree sees").range(1e-3, 1),
       double_option("colsample_bytree", 0.5, "fraction of features each tree sees").range(1e-3, 1),
-      double_option("min_child_weight", 2.0, "minimum hessian sum in a leaf").range(0, 1e9),
-      double_option("lambda", 1.0, "L2 regularisation of leaf weights").range(0, 1e9),
+      double_option("min_child_weight", 2.0, "minimum hessian sum in a leaf").bounds(at_least(0)),
+      double_option("lambda", 1.0, "L2 regularisation of leaf weights").bounds(at_least(0)),
       string_option("objective", "reg:squarederror", "XGBoost objective")
           .choices({"reg:squarederror", "reg:absoluteerror", "reg:pseudohubererror", "rank:pairwise"}),
       int_option("seed", -1, "XGBoost's random seed (subsampling); -1 = the pipeline seed").range(-1, 2147483647),
