@@ -30,8 +30,8 @@
 #include <numeric>
 #include <unordered_map>
 
-#include "nas/arch_graph.h"
 #include "mlp_ensemble.h"
+#include "nas/arch_graph.h"
 #include "nas/plugin.h"
 #include "path_encoding.h"
 #include "predictor_support.h"
