@@ -8,8 +8,10 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "nas/errors.h"
@@ -45,6 +47,31 @@ TEST(ProxyExpr, ParsesAndPrintsCanonically) {
   EXPECT_EQ(ex::needs(n), nas::kLabels | nas::kWeightGrads);
   EXPECT_EQ(ex::needs(ex::parse("sum_layers(logdet(K))")), nas::kReluCodes);
   EXPECT_EQ(ex::needs(ex::parse("mean_layers(norm(W))")), nas::kNoProbe);
+  EXPECT_EQ(ex::needs(ex::parse("sum_layers(norm(sub(G1, G2)))")), nas::kLabels | nas::kSplitGrads);
+  EXPECT_EQ(ex::needs(ex::parse("sum_layers(div0(Pn, Ps))")), nas::kReluCodes);
+  EXPECT_EQ(ex::to_string(ex::parse("sum_layers( log0(sum(div0(G1,G2))) )")), "sum_layers(log0(sum(div0(G1, G2))))");
+}
+
+// The split-gradient leaves are of W's family, the pattern counts are
+// per-ReLU-call numbers of their own: misuse names the rule.
+TEST(ProxyExpr, NewLeavesKeepTheTypeRules) {
+  EXPECT_EQ(ex::type_of(ex::parse("sum_layers(norm(mul(W, sub(G1, G2))))")).shape, ex::Shape::Scalar);
+  EXPECT_EQ(ex::describe(ex::type_of(ex::Node{"G2", {}})), "per-layer tensors of W");
+  EXPECT_EQ(ex::describe(ex::type_of(ex::Node{"Ps", {}})), "per-ReLU-call numbers of P");
+  EXPECT_EQ(parse_error("sum_layers(sum(Pn))"),
+            "proxy expression sum(Pn): sum takes per-layer tensors or a matrix, got per-ReLU-call numbers of P");
+  EXPECT_NE(parse_error("sum_layers(add(Pn, sum(G)))").find("needs two arguments of one shape and leaf family, got "
+                                                            "per-ReLU-call numbers of P and per-layer numbers of W"),
+            std::string::npos)
+      << parse_error("sum_layers(add(Pn, sum(G)))");
+  EXPECT_NE(parse_error("sum_layers(sum(div0(G1, A)))").find("got per-layer tensors of W and per-layer tensors of A"),
+            std::string::npos)
+      << parse_error("sum_layers(sum(div0(G1, A)))");
+  EXPECT_NE(parse_error("Pn").find("is per-ReLU-call numbers of P, not a scalar"), std::string::npos) << parse_error("Pn");
+  EXPECT_NE(parse_error("sum_layers(Pn(G))").find("the leaf Pn takes no arguments"), std::string::npos);
+  EXPECT_NE(parse_error("sum_layers(log0(Pn, Ps))").find("log0 takes 1 argument; expected ')'"), std::string::npos)
+      << parse_error("sum_layers(log0(Pn, Ps))");
+  EXPECT_NE(parse_error("sum_layers(G3)").find("unknown name \"G3\""), std::string::npos);
 }
 
 TEST(ProxyExpr, ErrorsNameThePositionOrTheRule) {
@@ -105,6 +132,40 @@ TEST(ProxyExpr, GeneticOperatorsMakeWellTypedScalars) {
     EXPECT_EQ(ex::to_string(ex::random_expression(a, grow)), ex::to_string(ex::random_expression(b, grow)));
 }
 
+// Every name in a tree.
+void names_in(const ex::Node& n, std::set<std::string>& out) {
+  out.insert(n.op);
+  for (const auto& a : n.args) names_in(a, out);
+}
+
+// The GP reaches the split-gradient and pattern leaves and the ZiCo
+// operations: by growth, by mutating a tree that has none of them, and
+// from those leaves alone.
+TEST(ProxyExpr, GeneticOperatorsDrawTheNewLeaves) {
+  nas::Rng rng(11);
+  const ex::GrowOptions grow{ex::leaf_names(), 6};
+  std::set<std::string> grown, mutated;
+  const ex::Node plain = ex::parse("sum_layers(norm(W))");
+  for (int i = 0; i < 400; ++i) {
+    names_in(ex::random_expression(rng, grow), grown);
+    names_in(ex::mutate(plain, rng, grow), mutated);
+  }
+  for (const char* name : {"G1", "G2", "Pn", "Ps", "log0", "div0"}) {
+    EXPECT_TRUE(grown.count(name)) << name << " never grown";
+    EXPECT_TRUE(mutated.count(name)) << name << " never drawn by a mutation";
+  }
+  for (const std::vector<std::string>& only : {std::vector<std::string>{"Pn", "Ps"}, {"G1", "G2"}, {"Ps"}}) {
+    const ex::GrowOptions subset{only, 4};
+    std::set<std::string> leaves;
+    for (int i = 0; i < 100; ++i) {
+      const ex::Node n = ex::random_expression(rng, subset);
+      ASSERT_EQ(ex::type_of(n).shape, ex::Shape::Scalar) << ex::to_string(n);
+      for (const auto& l : ex::leaves_of(ex::mutate(n, rng, subset))) leaves.insert(l);
+    }
+    EXPECT_EQ(leaves, std::set<std::string>(only.begin(), only.end()));
+  }
+}
+
 // One hash-initialised NB201 network and the fixtures' batch.
 struct Scene {
   std::shared_ptr<nas::Network> net;
@@ -120,7 +181,8 @@ struct Scene {
     batch.targets = at::arange(16, at::kLong).remainder(10);
     probes = std::make_unique<nas::Probes>(net, batch, [&space, arch] { return space.build(arch, {10}); },
                                            nas::InitSpec{"hash", 0});
-    probes->plan(nas::kLabels | nas::kWeightGrads | nas::kLayerActivations | nas::kInputJacobian | nas::kReluCodes);
+    probes->plan(nas::kLabels | nas::kWeightGrads | nas::kLayerActivations | nas::kInputJacobian | nas::kReluCodes |
+                 nas::kSplitGrads);
   }
 };
 
@@ -158,6 +220,112 @@ TEST(ProxyExpr, ValuesAreTheFormulas) {
   // K: trace = N * (number of ReLU features summed), logdet finite here.
   EXPECT_TRUE(std::isfinite(ex::evaluate(ex::parse("sum_layers(logdet(K))"), leaves)));
   EXPECT_NEAR(ex::evaluate(ex::parse("sum_layers(sum(eig(corr(J))))"), leaves), 16.0, 1e-6);  // trace of a correlation
+}
+
+const char* const kSceneArch =
+    "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|nor_conv_3x3~1|skip_connect~2|";
+
+// G1 and G2 are the halves' gradients; div0 and log0 leave out exact zeros.
+TEST(ProxyExpr, SplitGradientLeavesAndZeroRules) {
+  Scene s(kSceneArch);
+  const ex::LeafSet leaves = ex::LeafSet::read(*s.probes, {"G1", "G2"});
+  EXPECT_FALSE(leaves.has("G"));
+  const auto& halves = s.probes->split_weight_grads(2);
+  double norm1 = 0, nonzero = 0, log_sums = 0;
+  for (std::size_t l = 0; l < halves[0].size(); ++l) {
+    norm1 += halves[0][l].norm().item<double>();
+    nonzero += static_cast<double>(halves[1][l].ne(0).sum().item<int64_t>());
+    const double sum = halves[1][l].abs().sum().item<double>();
+    if (sum != 0) log_sums += std::log(sum);
+  }
+  EXPECT_NEAR(ex::evaluate(ex::parse("sum_layers(norm(G1))"), leaves), norm1, 1e-5 * norm1);
+  // x / x is 1 where x is not 0, and 0 there: the count of nonzero entries.
+  EXPECT_EQ(ex::evaluate(ex::parse("sum_layers(sum(div0(G2, G2)))"), leaves), nonzero);
+  EXPECT_LT(nonzero, ex::evaluate(ex::parse("sum_layers(count(G2))"), leaves)) << "some gradient is 0 exactly";
+  EXPECT_NEAR(ex::evaluate(ex::parse("sum_layers(log0(sum(abs(G2))))"), leaves), log_sums, 1e-6 * std::abs(log_sums));
+  EXPECT_NE(ex::evaluate(ex::parse("sum_layers(sum(sub(G1, G2)))"), leaves), 0.0) << "the halves differ";
+}
+
+// Pn and Ps against a count by strings: every neuron's N bits (Pn), every
+// sample's bits so far (Ps).
+TEST(ProxyExpr, PatternLeavesCountFirstOccurrences) {
+  Scene s(kSceneArch);
+  const ex::LeafSet leaves = ex::LeafSet::read(*s.probes, {"Pn", "Ps"});
+  const auto& codes = s.probes->relu_codes();
+  ASSERT_GT(codes.size(), 3u);
+  const int64_t n = codes.front().size(0);
+  std::set<std::string> neuron_patterns;
+  std::vector<std::string> sample_so_far(static_cast<std::size_t>(n));
+  std::vector<double> pn, ps;
+  double per_call_neuron_patterns = 0;
+  std::size_t regions = 0;
+  for (const auto& code : codes) {
+    const at::Tensor by_neuron = code.t().contiguous().to(at::kByte).cpu();
+    const auto* bits = by_neuron.data_ptr<uint8_t>();
+    std::set<std::string> this_call;
+    const std::size_t before = neuron_patterns.size();
+    for (int64_t j = 0; j < by_neuron.size(0); ++j) {
+      const std::string pattern(reinterpret_cast<const char*>(bits + j * n), static_cast<std::size_t>(n));
+      neuron_patterns.insert(pattern);
+      this_call.insert(pattern);
+    }
+    pn.push_back(static_cast<double>(neuron_patterns.size() - before));
+    per_call_neuron_patterns += static_cast<double>(this_call.size());
+    const at::Tensor by_sample = code.contiguous().to(at::kByte).cpu();
+    for (int64_t i = 0; i < n; ++i)
+      sample_so_far[i].append(reinterpret_cast<const char*>(by_sample.data_ptr<uint8_t>() + i * code.size(1)),
+                              static_cast<std::size_t>(code.size(1)));
+    const std::size_t now = std::set<std::string>(sample_so_far.begin(), sample_so_far.end()).size();
+    ps.push_back(static_cast<double>(now - regions));
+    regions = now;
+  }
+  const at::Tensor got_pn = leaves.at("Pn").data.cpu(), got_ps = leaves.at("Ps").data.cpu();
+  EXPECT_TRUE(got_pn.equal(at::tensor(pn, at::kDouble))) << got_pn;
+  EXPECT_TRUE(got_ps.equal(at::tensor(ps, at::kDouble))) << got_ps;
+  EXPECT_EQ(ex::evaluate(ex::parse("sum_layers(Pn)"), leaves), static_cast<double>(neuron_patterns.size()));
+  EXPECT_EQ(ex::evaluate(ex::parse("sum_layers(Ps)"), leaves), static_cast<double>(regions));
+  // Patterns recur across calls, so first occurrences are not each call's own count.
+  EXPECT_LT(static_cast<double>(neuron_patterns.size()), per_call_neuron_patterns);
+  EXPECT_GT(regions, 1u);
+  EXPECT_EQ(leaves.at("Pn").layers, static_cast<int64_t>(codes.size()));
+}
+
+// What crosses between MPI ranks: every leaf comes back equal, so every
+// expression evaluates to the same bits; damaged bytes are refused.
+TEST(ProxyExpr, LeafBytesRoundTrip) {
+  Scene s(kSceneArch);
+  const ex::LeafSet leaves = ex::LeafSet::read(*s.probes, {});
+  const std::string bytes = leaves.to_bytes();
+  const ex::LeafSet back = ex::LeafSet::from_bytes(bytes, c10::Device(c10::kCPU));
+  EXPECT_EQ(back.bytes(), leaves.bytes());
+  for (const auto& name : ex::leaf_names()) {
+    ASSERT_TRUE(leaves.has(name) && back.has(name)) << name;
+    const ex::Value& a = leaves.at(name);
+    const ex::Value& b = back.at(name);
+    EXPECT_EQ(a.type, b.type) << name;
+    EXPECT_EQ(a.layers, b.layers) << name;
+    EXPECT_TRUE(a.data.equal(b.data)) << name;
+    ASSERT_EQ(a.segment != nullptr, b.segment != nullptr) << name;
+    if (a.segment) EXPECT_TRUE(a.segment->equal(*b.segment)) << name;
+  }
+  std::vector<std::string> texts = ex::known_proxy_expressions();
+  texts.push_back("mean_layers(div0(Ps, log0(Pn)))");
+  texts.push_back("sum_layers(norm(mul(std(G1), sub(G, G2))))");
+  for (const auto& t : texts) {
+    const ex::Node n = ex::parse(t);
+    const double x = ex::evaluate(n, leaves), y = ex::evaluate(n, back);
+    EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << t << ": " << x << " vs " << y;
+  }
+  auto refused = [](const std::string& damaged) {
+    try {
+      ex::LeafSet::from_bytes(damaged, c10::Device(c10::kCPU));
+    } catch (const nas::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(refused(bytes.substr(0, bytes.size() - 3)), "proxy expression leaves: truncated bytes");
+  EXPECT_EQ(refused(bytes + "x"), "proxy expression leaves: trailing bytes");
 }
 
 // ---- evolve_proxy runs ---------------------------------------------------
@@ -254,7 +422,8 @@ std::string error_of(json p) {
 TEST(EvolveProxy, BadPipelinesNameTheJsonPath) {
   json p = small_run("errors");
   p["leaves"] = {"W", "Gg"};
-  EXPECT_EQ(error_of(p), "/leaves/1: unknown leaf \"Gg\", did you mean \"G\"? (leaves: W, G, A, dA, J, K)");
+  EXPECT_EQ(error_of(p),
+            "/leaves/1: unknown leaf \"Gg\", did you mean \"G\"? (leaves: W, G, G1, G2, A, dA, J, K, Pn, Ps)");
   p = small_run("errors");
   p["seed_expressions"] = {"sum_layers(norm(G)"};
   EXPECT_EQ(error_of(p).rfind("/seed_expressions/0: proxy expression \"sum_layers(norm(G)\", at character 19", 0), 0u)

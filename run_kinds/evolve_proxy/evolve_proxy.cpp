@@ -143,16 +143,18 @@ void resolve_evolve_proxy(const json& raw, json& out, const Registry&) {
   out["evolution"] = resolve_options(expr::evolution_options(), keys.evolution, "/evolution");
 
   const auto& all = expr::leaf_names();
+  std::string listed;
+  for (const auto& l : all) listed += (listed.empty() ? "" : ", ") + l;
   const json& leaves = keys.leaves;
   if (!leaves.is_array() || leaves.empty())
-    throw PipelineError("/leaves", "expected a non-empty list of leaves out of W, G, A, dA, J, K");
+    throw PipelineError("/leaves", "expected a non-empty list of leaves out of " + listed);
   for (std::size_t i = 0; i < leaves.size(); ++i) {
     const std::string name = leaves[i].is_string() ? leaves[i].get<std::string>() : leaves[i].dump();
     if (std::find(all.begin(), all.end(), name) == all.end()) {
       const std::string guess = did_you_mean(name, all);
       throw PipelineError("/leaves/" + std::to_string(i), "unknown leaf \"" + name + "\"" +
                                                            (guess.empty() ? "" : ", did you mean \"" + guess + "\"?") +
-                                                           " (leaves: W, G, A, dA, J, K)");
+                                                           " (leaves: " + listed + ")");
     }
   }
   out["leaves"] = leaves;
@@ -359,7 +361,7 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
         if (estimate > limit)  // archs differ in size: the first is a guide, not a bound
           throw PipelineError("/search/sample", "the probes of " + std::to_string(split.first.size()) + " archs would need about " +
                                                     std::to_string(static_cast<int64_t>(estimate / 1e9)) +
-                                                    " GB; lower the sample, drop W and G from \"leaves\", or raise "
+                                                    " GB; lower the sample, drop W, G, G1 and G2 from \"leaves\", or raise "
                                                     "/evolution/memory_gb");
       }
       progress.update(static_cast<long long>(k + 1));

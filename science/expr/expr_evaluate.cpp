@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "expr_ops.h"
+#include "expr_patterns.h"
 #include "nas/errors.h"
 #include "nas/probes.h"
 #include "nas/tensor_math.h"
@@ -42,6 +43,9 @@ at::Tensor unary(const std::string& op, const Value& v) {
   if (op == "square") return x * x;
   if (op == "sqrt") return x.abs().sqrt();
   if (op == "log") return (x.abs() + 1e-5).log();
+  // log0: ZiCo's per-layer log, which skips a layer whose sum is 0 (no
+  // gradient varies there) instead of flooring it at log(1e-5).
+  if (op == "log0") return at::where(x == 0, at::zeros({}, x.options()), x.abs().log());
   if (op == "sign") return x.sign();
   if (op == "neg") return -x;
   if (op == "inv") return (x.abs() + 1e-5).reciprocal();
@@ -64,6 +68,9 @@ at::Tensor binary(const std::string& op, const at::Tensor& a, const at::Tensor& 
   if (op == "add") return a + b;
   if (op == "sub") return a - b;
   if (op == "mul") return a * b;
+  // div0: a / b, and 0 where b is 0: ZiCo's mean|g| / std(g) over the
+  // elements whose gradients vary (std 0 drops the element).
+  if (op == "div0") return at::where(b == 0, at::zeros({}, a.options()), a / b);
   // div, defined everywhere: |b| is kept at 1e-12 or more, its sign kept
   // (gradients are often 1e-6 and smaller, so no larger epsilon will do).
   const at::Tensor floor = at::full({}, 1e-12, b.options());
@@ -193,6 +200,12 @@ LeafSet LeafSet::read(Probes& probes, const std::vector<std::string>& which) {
     at::Tensor data = flat(probes.weight_grads(), w_segment);
     set.values_["G"] = elements({Shape::Elements, "W", false}, data, w_segment, num_layers);
   }
+  // ZiCo's two halves of the batch (Probes::split_weight_grads).
+  for (const char* half : {"G1", "G2"})
+    if (want(half)) {
+      at::Tensor data = flat(probes.split_weight_grads(2).at(half[1] == '1' ? 0 : 1), w_segment);
+      set.values_[half] = elements({Shape::Elements, "W", false}, data, w_segment, num_layers);
+    }
   if (want("A") || want("dA")) {
     std::vector<at::Tensor> out, grad;
     for (const auto& a : probes.layer_activations()) {
@@ -213,6 +226,12 @@ LeafSet LeafSet::read(Probes& probes, const std::vector<std::string>& which) {
   }
   if (want("J")) set.values_["J"] = {leaf_type("J"), probes.input_jacobian().detach(), nullptr, 1};
   if (want("K")) set.values_["K"] = {leaf_type("K"), probes.relu_kernel(), nullptr, 1};
+  if (want("Pn") || want("Ps")) {
+    const auto& codes = probes.relu_codes();
+    const auto calls = static_cast<int64_t>(codes.size());
+    if (want("Pn")) set.values_["Pn"] = {leaf_type("Pn"), new_neuron_patterns(codes), nullptr, calls};
+    if (want("Ps")) set.values_["Ps"] = {leaf_type("Ps"), new_sample_patterns(codes), nullptr, calls};
+  }
   return set;
 }
 

@@ -96,7 +96,12 @@ class Grower {
       case Shape::Layers: {
         const Type el{Shape::Elements, t.family, false};
         const bool matrix_family = t.family == "J" || t.family == "K";
-        add(min_depth(el) + 1, [=] { return Node{pick(names_of(Kind::Reduce), rng_), {grow(el, d)}}; });
+        if (t.family == "P") {
+          // Leaves twice as likely as the other productions, as for elements.
+          for (int k = 0; k < 2; ++k) add(1, [=] { return Node{pick(leaves_of_family("P"), rng_), {}}; });
+        } else {
+          add(min_depth(el) + 1, [=] { return Node{pick(names_of(Kind::Reduce), rng_), {grow(el, d)}}; });
+        }
         if (matrix_family) {
           const Type sq{Shape::Matrix, t.family, true};
           add(min_depth(sq) + 1, [=] { return Node{"logdet", {grow(sq, d)}}; });
@@ -108,11 +113,8 @@ class Grower {
       }
       case Shape::Elements:
         if (t.family == "W" || t.family == "A") {
-          std::vector<std::string> ls;
-          for (const auto& l : o_.leaves)
-            if (leaf_type(l).family == t.family) ls.push_back(l);
           // Leaves twice as likely as the other productions: trees stay small.
-          for (int k = 0; k < 2; ++k) add(1, [=] { return Node{pick(ls, rng_), {}}; });
+          for (int k = 0; k < 2; ++k) add(1, [=] { return Node{pick(leaves_of_family(t.family), rng_), {}}; });
         } else {
           const Type sq{Shape::Matrix, t.family, true};
           add(min_depth(sq) + 1, [=] { return Node{"eig", {grow(sq, d)}}; });
@@ -136,8 +138,12 @@ class Grower {
     switch (t.shape) {
       case Shape::Matrix: return t.square && t.family == "J" ? 2 : 1;
       case Shape::Elements: return t.family == "J" ? 3 : t.family == "K" ? 2 : 1;
-      case Shape::Layers: return 2;
-      case Shape::Scalar: return 3;
+      case Shape::Layers: return t.family == "P" ? 1 : 2;
+      case Shape::Scalar: {
+        int least = 2;
+        for (const auto& f : families_) least = std::min(least, min_depth({Shape::Layers, f, false}));
+        return least + 1;
+      }
     }
     return 1;
   }
@@ -145,16 +151,24 @@ class Grower {
  private:
   Type any_matrix(const std::string& family) const { return leaf_type(family); }
 
+  // The leaves of `family` the options allow, in their order.
+  std::vector<std::string> leaves_of_family(const std::string& family) const {
+    std::vector<std::string> ls;
+    for (const auto& l : o_.leaves)
+      if (leaf_type(l).family == family) ls.push_back(l);
+    if (ls.empty()) throw Error("no leaf of family " + family);
+    return ls;
+  }
+
   Node shortest(const Type& t) {
     switch (t.shape) {
       case Shape::Matrix:
         return t.square && t.family == "J" ? Node{"corr", {Node{"J", {}}}} : Node{t.family, {}};
       case Shape::Elements:
         if (t.family == "J" || t.family == "K") return Node{"eig", {shortest({Shape::Matrix, t.family, true})}};
-        for (const auto& l : o_.leaves)
-          if (leaf_type(l).family == t.family) return Node{l, {}};
-        throw Error("no leaf of family " + t.family);
+        return Node{leaves_of_family(t.family).front(), {}};
       case Shape::Layers:
+        if (t.family == "P") return Node{leaves_of_family("P").front(), {}};
         return t.family == "J" || t.family == "K" ? Node{"sum", {Node{t.family, {}}}}
                                                   : Node{"sum", {shortest({Shape::Elements, t.family, false})}};
       case Shape::Scalar: return Node{"sum_layers", {shortest({Shape::Layers, pick(families_, rng_), false})}};
@@ -243,6 +257,12 @@ std::vector<std::string> known_proxy_expressions() {
       // jacov: -sum(log(v + 1e-5) + 1/(v + 1e-5)) over the eigenvalues v >= 0
       // of corr(J)
       "sum_layers(sum(neg(add(log(eig(corr(J))), inv(eig(corr(J)))))))",
+      // zico: per weight mean|g| / std(g) over the two halves' gradients is
+      // (|g1| + |g2|) / |g1 - g2|, 0 where they are equal; log0 skips a
+      // layer where none varies
+      "sum_layers(log0(sum(div0(add(abs(G1), abs(G2)), abs(sub(G1, G2))))))",
+      "sum_layers(Pn)",  // swap
+      "sum_layers(Ps)",  // tenas_linear_regions
   };
 }
 

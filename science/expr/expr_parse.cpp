@@ -21,11 +21,13 @@ namespace detail {
 
 const std::vector<OpInfo>& op_table() {
   static const std::vector<OpInfo> ops = {
-      {"W", Kind::Leaf},        {"G", Kind::Leaf},       {"A", Kind::Leaf},         {"dA", Kind::Leaf},
-      {"J", Kind::Leaf},        {"K", Kind::Leaf},       {"abs", Kind::Unary},      {"square", Kind::Unary},
-      {"sqrt", Kind::Unary},    {"log", Kind::Unary},    {"sign", Kind::Unary},     {"neg", Kind::Unary},
-      {"inv", Kind::Unary},     {"std", Kind::Unary},    {"add", Kind::Binary},     {"sub", Kind::Binary},
-      {"mul", Kind::Binary},    {"div", Kind::Binary},   {"sum", Kind::Reduce},     {"mean", Kind::Reduce},
+      {"W", Kind::Leaf},        {"G", Kind::Leaf},       {"G1", Kind::Leaf},        {"G2", Kind::Leaf},
+      {"A", Kind::Leaf},        {"dA", Kind::Leaf},      {"J", Kind::Leaf},         {"K", Kind::Leaf},
+      {"Pn", Kind::Leaf},       {"Ps", Kind::Leaf},      {"abs", Kind::Unary},      {"square", Kind::Unary},
+      {"sqrt", Kind::Unary},    {"log", Kind::Unary},    {"log0", Kind::Unary},     {"sign", Kind::Unary},
+      {"neg", Kind::Unary},     {"inv", Kind::Unary},    {"std", Kind::Unary},      {"add", Kind::Binary},
+      {"sub", Kind::Binary},    {"mul", Kind::Binary},   {"div", Kind::Binary},     {"div0", Kind::Binary},
+      {"sum", Kind::Reduce},    {"mean", Kind::Reduce},
       {"norm", Kind::Reduce},   {"max", Kind::Reduce},   {"count", Kind::Reduce},   {"corr", Kind::Corr},
       {"eig", Kind::Eig},
       {"logdet", Kind::Logdet}, {"sum_layers", Kind::Across}, {"mean_layers", Kind::Across}};
@@ -54,10 +56,12 @@ std::vector<std::string> names_of(Kind k) {
 }
 
 Type leaf_type(const std::string& leaf) {
-  if (leaf == "W" || leaf == "G") return {Shape::Elements, "W", false};
+  if (leaf == "W" || leaf == "G" || leaf == "G1" || leaf == "G2") return {Shape::Elements, "W", false};
   if (leaf == "A" || leaf == "dA") return {Shape::Elements, "A", false};
   if (leaf == "J") return {Shape::Matrix, "J", false};
-  return {Shape::Matrix, "K", true};
+  if (leaf == "K") return {Shape::Matrix, "K", true};
+  if (leaf == "Pn" || leaf == "Ps") return {Shape::Layers, "P", false};
+  throw Error("proxy expression: unknown leaf \"" + leaf + "\"");
 }
 
 }  // namespace detail
@@ -133,7 +137,7 @@ class Parser {
 std::string describe(const Type& t) {
   switch (t.shape) {
     case Shape::Scalar: return "a scalar";
-    case Shape::Layers: return "per-layer numbers of " + t.family;
+    case Shape::Layers: return (t.family == "P" ? "per-ReLU-call numbers of " : "per-layer numbers of ") + t.family;
     case Shape::Elements: return "per-layer tensors of " + t.family;
     case Shape::Matrix: return std::string(t.square ? "a square matrix of " : "a matrix of ") + t.family;
   }
@@ -193,7 +197,7 @@ Type type_of(const Node& n) {
       if (a.shape != Shape::Matrix || !a.square) throw wrong("a square matrix (K, corr(J))");
       return {Shape::Layers, a.family, false};
     case Kind::Across:
-      if (a.shape != Shape::Layers) throw wrong("per-layer numbers (from sum, mean, norm, max or logdet)");
+      if (a.shape != Shape::Layers) throw wrong("per-layer numbers (from sum, mean, norm, max or logdet, or Pn, Ps)");
       return {Shape::Scalar, "", false};
     case Kind::Leaf: break;
   }
@@ -203,9 +207,10 @@ Type type_of(const Node& n) {
 ProbeSet leaf_needs(const std::string& leaf) {
   if (leaf == "W") return kNoProbe;
   if (leaf == "G") return kLabels | kWeightGrads;
+  if (leaf == "G1" || leaf == "G2") return kLabels | kSplitGrads;
   if (leaf == "A" || leaf == "dA") return kLabels | kLayerActivations;
   if (leaf == "J") return kInputJacobian;
-  if (leaf == "K") return kReluCodes;
+  if (leaf == "K" || leaf == "Pn" || leaf == "Ps") return kReluCodes;
   throw Error("proxy expression: unknown leaf \"" + leaf + "\"");
 }
 

@@ -3,6 +3,7 @@
 //   sum_layers(norm(G))                      grad_norm
 //   sum_layers(sum(abs(mul(W, G))))          snip
 //   sum_layers(logdet(K))                    nwot
+//   sum_layers(Pn)                           swap
 //
 // The `expr` proxy plugin scores any such expression, and `evolve_proxy`
 // runs search for them (EZNAS-style genetic programming); both use this one
@@ -11,21 +12,46 @@
 // Values are typed. Leaves (read once per network from the probe context):
 //   W   conv/linear weights, one tensor per layer (module order)
 //   G   dL/dW per layer (L = mean cross-entropy)
+//   G1  dL1/dW, L1 = mean cross-entropy of the batch's first half, in a
+//       train-mode pass of that half alone (BatchNorm statistics of the half;
+//       Probes::split_weight_grads(2), ZiCo's two batches)
+//   G2  the same for the second half
 //   A   per conv/linear call, the output averaged over its spatial dims: [N, C]
 //   dA  the same for dL/d(output)
 //   J   the input Jacobian d(sum of logits)/d(input): one [N, C*H*W] matrix
 //   K   the ReLU-code kernel of nwot (sum over ReLUs of c c^T + (1-c)(1-c)^T): [N, N]
+//   Pn  per ReLU call (execution order), how many per-neuron activation
+//       patterns over the batch (a neuron's N bits) first occur there: at no
+//       earlier call and not earlier in this one. sum_layers(Pn) is the
+//       number of distinct neuron patterns of the network, SWAP's score.
+//   Ps  per ReLU call, how many regions the batch's samples gain there: the
+//       distinct per-sample patterns of calls 0..l minus those of calls
+//       0..l-1. sum_layers(Ps) is the number of distinct per-sample patterns,
+//       TE-NAS's linear regions (at most N).
 // A and dA are spatial means rather than whole feature maps so that an
 // evolve_proxy run can keep every probe of a few hundred archs in memory.
+// Per arch: W, G, G1 and G2 4 bytes per weight each (NB201: 0.2 to 5.6 MB),
+// A and dA 4 N bytes per conv/linear output channel, J 4 N C H W, K 8 N^2,
+// Pn and Ps 8 bytes per ReLU call (NB201: at most about 100 calls).
+// Pn and Ps are counted when read, so what is kept is the counts, not the
+// [N, neurons] codes (NB201, N = 64: up to 60 MB of bool per arch).
 //
 // Operations (shape "elements" = per-layer tensors; "matrix" = J or K;
-// "layers" = one number per layer; "scalar" = one number):
-//   abs square sqrt log sign neg inv std  elementwise on any shape (sqrt|x|,
-//       log(|x| + 1e-5), inv x = 1/(|x| + 1e-5), std = standardise per layer
-//       for elements, over the whole value otherwise)
-//   add sub mul div (a, b)                 same shape and leaf family (W with
-//       G, A with dA, J, K), or two scalars; div keeps |b| >= 1e-12
-//   sum mean norm max count                elements -> layers, matrix -> layers (one);
+// "layers" = one number per layer, or per ReLU call for Pn and Ps;
+// "scalar" = one number):
+//   abs square sqrt log log0 sign neg inv std  elementwise on any shape
+//       (sqrt|x|, log(|x| + 1e-5), log0 x = log|x| and 0 at x = 0,
+//       inv x = 1/(|x| + 1e-5), std = standardise per layer for elements,
+//       over the whole value otherwise)
+//   add sub mul div div0 (a, b)            same shape and leaf family (W with
+//       G, G1 and G2; A with dA; J; K; Pn with Ps), or two scalars; div keeps
+//       |b| >= 1e-12, div0 is a / b and 0 where b = 0. div0 and log0 are
+//       ZiCo's rules (an element whose gradients do not vary is left out, a
+//       layer where none varies is skipped): with them ZiCo is 13 nodes, in
+//       reach of evolve_proxy's max_nodes; with div, log and sign masks it
+//       takes 38.
+//   sum mean norm max count                elements -> layers, matrix -> layers (one)
+//       (Pn and Ps are layers already: they take no reduction);
 //       count is the number of entries (sum_layers(count(W)): the weights)
 //   corr                                   matrix -> matrix: row correlation (numpy corrcoef)
 //   eig                                    matrix -> elements: eigenvalues of a symmetric matrix
@@ -63,7 +89,8 @@ struct Node {
 enum class Shape { Elements, Matrix, Layers, Scalar };
 
 /// The static type of a value: its shape and, except for scalars, the leaf
-/// family it came from ("W" for W and G, "A" for A and dA, "J", "K").
+/// family it came from ("W" for W, G, G1 and G2, "A" for A and dA, "J", "K",
+/// "P" for Pn and Ps).
 struct Type {
   Shape shape = Shape::Scalar;
   std::string family;
@@ -157,8 +184,8 @@ Node combine(const Node& a, const Node& b, Rng& rng);
 /// The `evolution` block of an evolve_proxy pipeline: GP settings with defaults.
 const OptionSchema& evolution_options();
 /// Hand-made proxies written as expressions (grad_norm, snip, plain,
-/// l2_norm, nwot, jacov: each equals the proxy; tests/test_proxies.cpp
-/// checks it).
+/// l2_norm, nwot, jacov, zico, swap, tenas_linear_regions: each equals the
+/// proxy; tests/test_proxies.cpp checks it).
 std::vector<std::string> known_proxy_expressions();
 /// An evolve_proxy population's default seeds: those, and network size.
 std::vector<std::string> default_seed_expressions();
