@@ -225,10 +225,12 @@ TEST_P(Parity, EveryProxyMatchesTheReference) {
 // The hand-made proxies evolve_proxy seeds its population with, written as
 // expressions and scored by the expr plugin, are the proxies themselves:
 // the reference's values on every fixture case, within the same tolerances.
+// (The newer proxies among them: Expressions.NewerProxiesAsExpressions...)
 TEST(Expressions, KnownProxiesAsExpressionsMatchTheReference) {
   const std::vector<std::string> names = {"grad_norm", "snip", "plain", "l2_norm", "nwot", "jacov"};
-  const auto texts = nas::expr::known_proxy_expressions();
-  ASSERT_EQ(texts.size(), names.size());
+  auto texts = nas::expr::known_proxy_expressions();
+  ASSERT_EQ(texts.size(), names.size() + 3);
+  texts.resize(names.size());
   std::vector<std::shared_ptr<nas::Proxy>> proxies;
   nas::ProbeSet needs = nas::kNoProbe;
   for (const auto& t : texts) {
@@ -490,6 +492,40 @@ INSTANTIATE_TEST_SUITE_P(Nb201, Parity2024,
                          ::testing::Combine(::testing::Range(0, static_cast<int>(fixtures_2024().at("cases").size())),
                                             ::testing::ValuesIn(devices())),
                          parity_name);
+
+// zico, swap and tenas_linear_regions written with the leaves G1, G2, Pn
+// and Ps (the last three of known_proxy_expressions) are the authors' values
+// within the fixture's tolerances, and the plugins' own on the same probes:
+// the pattern counts exactly, zico within float32 rounding (the plugin sums
+// each layer in float32, the expression in float64: 4e-8 apart here).
+TEST(Expressions, NewerProxiesAsExpressionsMatchTheAuthorsCodeAndThePlugins) {
+  const std::vector<std::string> names = {"zico", "swap", "tenas_linear_regions"};
+  const auto all = nas::expr::known_proxy_expressions();
+  const std::vector<std::string> texts(all.end() - 3, all.end());
+  std::vector<std::shared_ptr<nas::Proxy>> expressions, proxies;
+  nas::ProbeSet needs = nas::kNoProbe;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    expressions.push_back(plugins().registry.make_proxy("expr", {{"expr", texts[k]}}, {}, "/proxies/0"));
+    proxies.push_back(plugins().registry.make_proxy(names[k], nas::json::object(), {}, "/proxies/0"));
+    needs |= expressions.back()->needs() | proxies.back()->needs();
+  }
+  EXPECT_EQ(needs, nas::kLabels | nas::kSplitGrads | nas::kReluCodes);
+  const c10::Device cpu(c10::kCPU);
+  // All 'none', all 3x3 convolutions, cells whose convolutions get no
+  // gradient (6, 7: log0 skips those layers), and mixed ones.
+  for (int index : {0, 4, 6, 7, 12, 21}) {
+    const nas::json& c = fixtures_2024().at("cases").at(index);
+    const Scene scene(c.at("arch"), cpu);
+    auto probes = scene.probes(needs);
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      const double ours = expressions[k]->score(*probes), plugin = proxies[k]->score(*probes);
+      const std::string why = mismatch_2024(c, names[k], ours);
+      EXPECT_TRUE(why.empty()) << texts[k] << " as " << names[k] << " on " << c.at("arch").get<std::string>() << ": " << why;
+      const double bound = names[k] == "zico" ? 1e-6 * std::abs(plugin) : 1e-9 * plugin;
+      EXPECT_NEAR(ours, plugin, bound) << texts[k] << " vs the " << names[k] << " plugin on " << c.at("arch").get<std::string>();
+    }
+  }
+}
 
 // AZ-NAS runs on every space that marks its cells (Network::cell_boundary):
 // NB101's 9 cells behind its stem (the max-pools between stages inside the
