@@ -511,9 +511,11 @@ TEST(Expressions, NewerProxiesAsExpressionsMatchTheAuthorsCodeAndThePlugins) {
   }
   EXPECT_EQ(needs, nas::kLabels | nas::kSplitGrads | nas::kReluCodes);
   const c10::Device cpu(c10::kCPU);
-  // All 'none', all 3x3 convolutions, cells whose convolutions get no
-  // gradient (6, 7: log0 skips those layers), and mixed ones.
-  for (int index : {0, 4, 6, 7, 12, 21}) {
+  // All 1x1 and all 3x3 convolutions, and cells with a convolution that
+  // gets no gradient (8, 16, 21: log0 skips those layers). Not the archs
+  // whose cells output zeros (0, 6, 7): there every score is float noise
+  // (fixtures README), and the plugins miss the fixture too on some CPUs.
+  for (int index : {3, 4, 8, 12, 16, 21}) {
     const nas::json& c = fixtures_2024().at("cases").at(index);
     const Scene scene(c.at("arch"), cpu);
     auto probes = scene.probes(needs);

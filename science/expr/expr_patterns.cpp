@@ -1,6 +1,7 @@
 // The activation-pattern leaves (expr_patterns.h). Patterns are compared as
 // bits packed 64 to an int64 word, so that distinct patterns are found by
-// sorting words rather than comparing bool rows.
+// sorting words rather than comparing bool rows (one word per neuron up to
+// 64 images).
 #include "expr_patterns.h"
 
 #include <ATen/ATen.h>
@@ -12,18 +13,16 @@ namespace nas::expr::detail {
 
 namespace {
 
-// [rows, width] of 0/1 -> [rows, ceil(width / 64)] int64, bit b of word w =
-// entry w * 64 + b. The bits of a word are disjoint, so their int64 sum is
-// their OR (bit 63 alone is INT64_MIN; nothing carries).
+// [rows, width] bool -> [rows, ceil(width / 64)] int64 that are equal
+// exactly where the rows are. The bools are copied as bytes (0 or 1) and
+// each 8 of them read as one int64; 8 such words, the k-th times 2^k, add up
+// to one word without carries (every byte stays below 256).
 at::Tensor pack_rows(const at::Tensor& bits) {
   const int64_t rows = bits.size(0), width = bits.size(1), words = (width + 63) / 64;
-  const at::TensorOptions longs = bits.options().dtype(at::kLong);
-  at::Tensor padded = at::zeros({rows, words * 64}, longs);
-  padded.slice(1, 0, width).copy_(bits);
-  std::vector<int64_t> bit(64);
-  for (int b = 0; b < 64; ++b) bit[b] = static_cast<int64_t>(uint64_t{1} << b);
-  const at::Tensor weights = at::tensor(bit, at::kLong).to(bits.device());
-  return (padded.view({rows, words, 64}) * weights).sum(2);
+  at::Tensor bytes = at::zeros({rows, words * 64}, bits.options().dtype(at::kByte));
+  bytes.slice(1, 0, width).copy_(bits);
+  const at::Tensor scale = at::tensor(std::vector<int64_t>{1, 2, 4, 8, 16, 32, 64, 128}, at::kLong).to(bits.device());
+  return (bytes.view(at::kLong).view({rows, words, 8}) * scale).sum(2);
 }
 
 // One int64 per row that is equal exactly where the rows are.
