@@ -30,11 +30,11 @@
 //       TE-NAS's linear regions (at most N).
 // A and dA are spatial means rather than whole feature maps so that an
 // evolve_proxy run can keep every probe of a few hundred archs in memory.
-// Per arch: W, G, G1 and G2 4 bytes per weight each (NB201: 0.2 to 5.6 MB),
+// Per arch: W, G, G1 and G2 4 bytes per weight each (NB201: 0.3 to 6.1 MB),
 // A and dA 4 N bytes per conv/linear output channel, J 4 N C H W, K 8 N^2,
-// Pn and Ps 8 bytes per ReLU call (NB201: at most about 100 calls).
+// Pn and Ps 8 bytes per ReLU call (NB201: 5 to 95 calls).
 // Pn and Ps are counted when read, so what is kept is the counts, not the
-// [N, neurons] codes (NB201, N = 64: up to 60 MB of bool per arch).
+// [N, neurons] codes (NB201, N = 64: up to 58 MB of bool per arch).
 //
 // Operations (shape "elements" = per-layer tensors; "matrix" = J or K;
 // "layers" = one number per layer, or per ReLU call for Pn and Ps;
