@@ -2,6 +2,8 @@
 // resolution fills every default (so resolved.json reproduces the run).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "nas/errors.h"
 #include "nas/pipeline.h"
 #include "nas/registry.h"
@@ -25,6 +27,26 @@ std::string error_of(const json& raw) {
     return e.what();
   }
   return "(no error)";
+}
+
+// Every shipped config resolves as it is, and its resolution is a fixed
+// point. A config that reads what another one writes (a model, a run's
+// scores) may only fail for that file, under runs/.
+TEST(Pipeline, EveryShippedConfigResolves) {
+  namespace fs = std::filesystem;
+  int resolved = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(NASRUN_SOURCE_DIR) / "configs")) {
+    if (entry.path().extension() != ".json") continue;
+    const std::string file = entry.path().string();
+    try {
+      const json r = nas::resolve_pipeline(nas::read_pipeline_file(file), registry(), {}, file);
+      EXPECT_EQ(nas::resolve_pipeline(r, registry(), {}, file), r) << file;
+      ++resolved;
+    } catch (const nas::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("runs/"), std::string::npos) << file << ": " << e.what();
+    }
+  }
+  EXPECT_GE(resolved, 15);
 }
 
 TEST(Pipeline, FillsEveryDefault) {
