@@ -8,6 +8,8 @@
 #     kind's header.
 #  3. science/ includes core's headers and its own; executors/ (the MPI
 #     executor) core's only.
+#  4. core/'s code names no plugin: no string literal outside comments is
+#     the name a NAS_PLUGIN line registers (a default run kind, a proxy...).
 # Prints each violation as file:line and exits 1 when there is one.
 set -uo pipefail
 if [ "${1:-}" = --self-test ]; then
@@ -27,6 +29,7 @@ if [ "${1:-}" = --self-test ]; then
   plant plugins/snip.cpp '#include "nas/runs.h"'
   plant science/meta/meta_model.cpp '#include "nas/proxy_source.h"'
   plant executors/mpi/mpi_executor.cpp '#include "nas/runs.h"'
+  plant core/src/pipeline.cpp 'static const char* kDefault = "search";'
   bash "$0" "$src"
   exit $?
 fi
@@ -57,6 +60,16 @@ check_includes() {  # <allowed nas/ headers> <files...>
 check_includes "$core_headers" $(find core -name '*.cpp' -o -name '*.h')
 check_includes "$core_headers"$'\n'"$science_headers" $(find science -name '*.cpp' -o -name '*.h')
 check_includes "$core_headers" $(find executors -name '*.cpp' -o -name '*.h')
+
+# Core's code (comments aside) names no plugin of any kind; a JSON key that
+# happens to be spelled like one ({"score", x}, j.at("score")) is no name.
+every_name=$(grep -rhoE 'NAS_PLUGIN\([a-z]+, *"[^"]+"' --include='*.cpp' plugins spaces strategies run_kinds science | sed -E 's/.*"([^"]+)"/\1/' | sort -u)
+for n in $every_name; do
+  while IFS= read -r hit; do
+    fail "${hit%%:*}:$(cut -d: -f2 <<<"$hit") names the plugin \"$n\" (core names none: let the plugin declare it)"
+  done < <(grep -rnF "\"$n\"" core | grep -vE '^[^:]+:[0-9]+: *//' |
+           grep -vE "(\\{|\\[|(at|contains|value)\\()\"$n\"(\\]|,|\\))")
+done
 
 # Plugins: the owner of a file is the longest plugin name it starts with.
 for folder in plugins spaces strategies; do

@@ -7,6 +7,7 @@
 #include "nas/errors.h"
 #include "nas/pipeline.h"
 #include "nas/registry.h"
+#include "nas/run_kind.h"
 #include "test_support.h"
 
 namespace {
@@ -149,6 +150,19 @@ TEST(Pipeline, UnknownRunKind) {
   json p = search_pipeline();
   p["run"] = "serch";
   EXPECT_NE(error_of(p).find("/run: unknown run kind \"serch\""), std::string::npos);
+}
+
+// The run kind that declares itself the default (search) answers a pipeline
+// without "run"; resolved.json names it.
+TEST(Pipeline, APipelineWithoutRunIsTheDefaultRunKind) {
+  json p = search_pipeline();
+  p.erase("run");
+  const json resolved = nas::resolve_pipeline(p, registry(), {}, "x.json");
+  EXPECT_EQ(resolved.at("run"), "search");
+  EXPECT_EQ(resolved, nas::resolve_pipeline(search_pipeline(), registry(), {}, "x.json"));
+  int defaults = 0;
+  for (const auto& name : registry().names("run")) defaults += registry().make_run(name)->is_default() ? 1 : 0;
+  EXPECT_EQ(defaults, 1);
 }
 
 TEST(Pipeline, ScoreNeedsProxiesAndValidatesThem) {

@@ -67,7 +67,8 @@ void print_list(const nas::Registry& reg, bool as_json) {
     for (const auto& p : plugins) {
       if (p["kind"] != kind) continue;
       std::cout << "  " << std::left << std::setw(static_cast<int>(name_width)) << p["name"].get<std::string>() << "  v"
-                << p["version"].get<std::string>() << "  " << p["summary"].get<std::string>() << "\n";
+                << p["version"].get<std::string>() << "  " << p["summary"].get<std::string>()
+                << (kind == std::string("run") && reg.make_run(p["name"])->is_default() ? " (default)" : "") << "\n";
       print_options(p["options"], option_width);
     }
   }

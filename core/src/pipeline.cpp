@@ -84,6 +84,14 @@ std::string default_output(const std::string& file) {
   return "runs/" + stem;
 }
 
+// The run kind that says it is the default; "" when none does, so the
+// lookup below refuses the pipeline, listing the kinds there are.
+std::string default_run_kind(const Registry& reg) {
+  for (const auto& name : reg.names("run"))
+    if (reg.make_run(name)->is_default()) return name;
+  return "";
+}
+
 }  // namespace
 
 json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverrides& ov, const std::string& file) {
@@ -92,7 +100,7 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
   for (const auto& n : reg.names("run")) available += (available.empty() ? "\"" : ", \"") + n + "\"";
   if (raw.contains("run") && !raw.at("run").is_string())
     throw PipelineError("/run", "expected a run kind (" + available + "), got " + raw.at("run").dump());
-  const std::string run = raw.contains("run") ? raw.at("run").get<std::string>() : "search";
+  const std::string run = raw.contains("run") ? raw.at("run").get<std::string>() : default_run_kind(reg);
   const LoadedPlugin* plugin = reg.find("run", run);
   if (!plugin) {
     const std::string guess = did_you_mean(run, reg.names("run"));
@@ -106,6 +114,7 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
   check_keys(raw, allowed, "");
 
   json given = PipelineKeys::pick(raw);
+  given["run"] = run;
   if (!given.contains("output")) given["output"] = default_output(file);
   if (!ov.output.empty()) given["output"] = ov.output;
   if (!ov.device.empty()) given["device"] = ov.device;

@@ -25,7 +25,7 @@ struct PipelineOverrides {
 
 /// The host's own keys, declared like a plugin's options (for `--list`).
 struct PipelineKeys : OptionSet<PipelineKeys> {
-  NAS_OPTION(std::string, run, "search", "the run kind (a run plugin, listed under \"run kinds\")");
+  NAS_OPTION(std::string, run, "", "the run kind (a run plugin, listed under \"run kinds\"); absent: the one marked default there");
   NAS_OPTION(int64_t, seed, 0, "seeds everything random; repeat r of a search uses seed + r", at_least(0));
   NAS_OPTION(std::string, device, "auto", "auto (CUDA when present), cpu, cuda or cuda:N");
   // Threads change how fast, not what: a resume may use another count.

@@ -55,6 +55,10 @@ class RunKind {
   /// workers of an MPI job run it too. One that does not runs on the writer
   /// alone (the workers have nothing to do).
   virtual bool distributes() const { return false; }
+
+  /// Whether a pipeline without "run" means this kind. One run kind says so
+  /// (search: DESIGN.md's pipeline sketch names none), so the host names none.
+  virtual bool is_default() const { return false; }
 };
 
 /// Runs a resolved pipeline with the run kind it names.
