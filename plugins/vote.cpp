@@ -32,13 +32,13 @@ int majority(const std::vector<std::vector<double>>& s, std::size_t a, std::size
 
 class Vote : public nas::PopulationProxy {
  public:
-  static nas::OptionSchema options() {
-    return {nas::json_option("voters", nas::json{"synflow", "jacov", "snip"},
-                             "the voting proxies (at least 2 proxy names; Zero-Cost-NAS: synflow, jacov, snip)")};
-  }
+  struct Options : nas::OptionSet<Options> {
+    NAS_OPTION(nas::json, voters, (nas::json{"synflow", "jacov", "snip"}),
+               "the voting proxies (at least 2 proxy names; Zero-Cost-NAS: synflow, jacov, snip)");
+  };
 
-  Vote(const nas::json& options, const nas::PluginContext&) {
-    const nas::json& v = options.at("voters");
+  Vote(const Options& options, const nas::PluginContext&) {
+    const nas::json& v = options.voters;
     if (!v.is_array() || v.size() < 2)
       throw nas::Error("voters: expected at least 2 proxy names, e.g. [\"synflow\", \"jacov\", \"snip\"], got " + v.dump());
     for (const auto& name : v) {

@@ -135,10 +135,17 @@ TEST(Options, PickOptionalKeyAndToJson) {
   }
 }
 
-TEST(Options, HelperOptionsTakeTheSameBounds) {
-  const nas::OptionSchema s = {nas::int_option("pool", 3, "archs").bounds(nas::greater_than(0)),
-                               nas::double_option("p", 0.5, "prob").range(0, 1)};
+struct WarmupLike : nas::OptionSet<WarmupLike> {
+  NAS_OPTION(int64_t, pool, 3, "archs", nas::greater_than(0));
+  NAS_OPTION(double, p, 0.5, "prob", nas::between(0, 1));
+};
+
+// An integer option's bound prints as an integer; resolve_options (what
+// run kinds use on nested blocks) checks the same bounds as from().
+TEST(Options, IntegerBoundsPrintAsIntegers) {
+  const nas::OptionSchema s = WarmupLike::schema();
   EXPECT_THROW(nas::resolve_options(s, {{"pool", 0}}, "/warmup"), nas::PipelineError);
+  EXPECT_THROW(nas::resolve_options(s, {{"p", 1.5}}, "/warmup"), nas::PipelineError);
   try {
     nas::resolve_options(s, {{"pool", 0}}, "/warmup");
   } catch (const nas::PipelineError& e) {

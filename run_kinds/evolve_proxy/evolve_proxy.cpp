@@ -140,7 +140,7 @@ void resolve_evolve_proxy(const json& raw, json& out, const Registry&) {
   const EvolveProxyKeys defaults;
   out["search"] = resolve_sample_block(raw, "search", defaults.search, 10, false);
   out["holdout"] = resolve_sample_block(raw, "holdout", defaults.holdout, 2, true);
-  out["evolution"] = resolve_options(expr::evolution_options(), keys.evolution, "/evolution");
+  out["evolution"] = expr::EvolutionKeys::from(keys.evolution, "/evolution").to_json();
 
   const auto& all = expr::leaf_names();
   std::string listed;
@@ -206,7 +206,7 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   const auto space = make_pipeline_space(resolved, reg);
   const std::string metric = resolved.at("metric");
   require_metric(*space, metric, "/metric", "the space has no benchmark loaded to take fitness labels from");
-  const json& evo = resolved.at("evolution");
+  const expr::EvolutionKeys evo = expr::EvolutionKeys::from(resolved.at("evolution"), "/evolution");
   const uint64_t seed = resolved.at("seed");
   const std::vector<std::string> leaves = resolved.at("leaves");
 
@@ -334,7 +334,7 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
   std::string all_bytes;  // MPI: every arch's leaves, length-prefixed (0: unreadable)
   {
     Progress progress("probed", static_cast<long long>(split.first.size()), ctx.verbosity);
-    const double limit = evo.at("memory_gb").get<double>() * 1e9;
+    const double limit = evo.memory_gb * 1e9;
     std::vector<std::size_t> units(split.first.size());
     std::iota(units.begin(), units.end(), 0);
     const auto compute = [&](std::size_t k) {
@@ -408,10 +408,10 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
     return p;
   };
 
-  const auto pop_size = static_cast<std::size_t>(evo.at("population").get<int64_t>());
-  const int64_t generations = evo.at("generations");
-  const auto max_nodes = static_cast<std::size_t>(evo.at("max_nodes").get<int64_t>());
-  expr::GrowOptions grow{leaves, static_cast<int>(evo.at("max_depth").get<int64_t>())};
+  const auto pop_size = static_cast<std::size_t>(evo.population);
+  const int64_t generations = evo.generations;
+  const auto max_nodes = static_cast<std::size_t>(evo.max_nodes);
+  expr::GrowOptions grow{leaves, evo.max_depth};
   auto fits_limits = [&](const expr::Node& n) {
     return expr::size(n) <= max_nodes && depth_of(n) <= static_cast<std::size_t>(grow.max_depth) + 4;
   };
@@ -473,10 +473,10 @@ json run_evolve_proxy(const json& resolved, const RunContext& ctx) {
     first_generation = 1;
   }
 
-  const auto tournament = static_cast<std::size_t>(evo.at("tournament").get<int64_t>());
-  const auto elite = static_cast<std::size_t>(evo.at("elite").get<int64_t>());
-  const double crossover_prob = evo.at("crossover_prob");
-  const double combine_prob = evo.at("combine_prob");
+  const auto tournament = static_cast<std::size_t>(evo.tournament);
+  const auto elite = static_cast<std::size_t>(evo.elite);
+  const double crossover_prob = evo.crossover_prob;
+  const double combine_prob = evo.combine_prob;
   Progress progress("generations", generations, ctx.verbosity);
   for (int64_t g = first_generation; g <= generations; ++g) {
     if (stop_requested()) return partial("evolution");

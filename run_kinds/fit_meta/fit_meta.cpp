@@ -213,7 +213,7 @@ void resolve_fit_meta(const json& raw, json& out, const Registry& reg) {
   const FitMetaKeys defaults;
   out["train"] = resolve_sample_block(raw, "train", defaults.train, 2, false);
   out["test"] = resolve_sample_block(raw, "test", defaults.test, 2, true);
-  out["model"] = resolve_options(meta_model_options(), keys.model, "/model");
+  out["model"] = MetaModelKeys::from(keys.model, "/model").to_json();
   if (!keys.archs_from.empty() && !std::filesystem::exists(scores_file_of(keys.archs_from)))
     throw PipelineError("/archs_from", scores_file_of(keys.archs_from) + " does not exist: name a score or correlate "
                                        "run directory (or its scores.jsonl), or leave \"archs_from\" out to draw "
@@ -269,7 +269,7 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
   const double features_seconds = since(t_features);
 
   const auto t_fit = Clock::now();
-  const json& params = resolved.at("model");
+  const MetaModelKeys params = MetaModelKeys::from(resolved.at("model"), "/model");
   const std::vector<float> y_train(split.first_y.begin(), split.first_y.end());
   const Booster booster =
       Booster::train(x_train, split.first.size(), cols, y_train, params, resolved.at("seed").get<uint64_t>());
@@ -315,7 +315,7 @@ json run_fit_meta(const json& resolved, const RunContext& ctx) {
                   {"metric", metric},
                   {"encoding", features.encoding},
                   {"features", names},
-                  {"model", params},
+                  {"model", resolved.at("model")},
                   {"train", fit_stats(pred_train, split.first_y)},
                   {"test", fit_stats(pred_test, split.second_y)},
                   {"test_base_proxies", base},

@@ -153,7 +153,7 @@ json resolve_proxy_ref(const json& block, const Registry& registry, const Option
       throw PipelineError(path + "/source", "a meta model takes its proxies' source from its meta.json; remove \"source\"");
     json opts = p;
     opts.erase("name");
-    out["proxy"] = resolve_options(meta_proxy_options(), opts, path + "/proxy");
+    out["proxy"] = MetaProxyKeys::from(opts, path + "/proxy").to_json();
     if (out["proxy"].at("model") == "")
       throw PipelineError(path + "/proxy/model", "missing: the model.json a fit_meta run wrote, e.g. \"runs/x/model.json\"");
     out["proxy"]["name"] = name;

@@ -227,26 +227,6 @@ Node combine(const Node& a, const Node& b, Rng& rng) {
 }
 
 
-const OptionSchema& evolution_options() {
-  static const OptionSchema s = {
-      int_option("population", 64, "expressions alive in each generation").range(4, 1e5),
-      int_option("generations", 30, "generations after the first").range(0, 1e6),
-      int_option("tournament", 4, "expressions drawn per parent selection; the fittest wins").range(2, 1e5),
-      int_option("elite", 4, "best expressions copied unchanged into the next generation").range(0, 1e5),
-      double_option("combine_prob", 0.2,
-                    "probability that a child joins two parents whole: op(a, b), op in add sub mul div, each "
-                    "side maybe through log")
-          .range(0, 1),
-      double_option("crossover_prob", 0.5,
-                    "otherwise, probability that a child is a crossover of two parents (else a mutation)")
-          .range(0, 1),
-      int_option("max_depth", 6, "depth of a freshly grown expression, at most").range(3, 20),
-      int_option("max_nodes", 20, "children with more nodes are redrawn (bloat control)").range(3, 1000),
-      double_option("memory_gb", 8, "refuse a search set whose probes would need more memory than this").range(0.01, 1e4),
-  };
-  return s;
-}
-
 std::vector<std::string> known_proxy_expressions() {
   return {
       "sum_layers(norm(G))",                 // grad_norm

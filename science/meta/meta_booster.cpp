@@ -35,36 +35,11 @@ class Matrix {
 
 }  // namespace
 
-// Defaults, tuned on the shipped NBSZ NB201 CIFAR-10 data with 400 training
-// archs (Spearman on the other 9,045, mean of seeds 0-2): the published
-// setting (NASLib's zero-cost XGBoost: 300 rounds, depth 6, eta 0.05, no
-// subsampling) gives 0.941 with the 13 proxies alone and 0.959 with the
-// onehot + counts + paths encodings. Smaller steps over more, shallower
-// trees, each seeing 70% of the archs and half of the columns (with ~80
-// correlated columns this keeps a few strong ones from deciding every tree),
-// give 0.945 and 0.964. A fit takes a few seconds on 2 cores.
-const OptionSchema& meta_model_options() {
-  static const OptionSchema s = {
-      int_option("num_round", 1000, "boosting rounds (trees)").range(1, 100000),
-      int_option("max_depth", 5, "maximum depth of a tree").range(1, 32),
-      double_option("eta", 0.02, "learning rate (shrinkage of each tree)").range(1e-6, 1),
-      double_option("subsample", 0.7, "fraction of training archs each tree sees").range(1e-3, 1),
-      double_option("colsample_bytree", 0.5, "fraction of features each tree sees").range(1e-3, 1),
-      double_option("min_child_weight", 2.0, "minimum hessian sum in a leaf").bounds(at_least(0)),
-      double_option("lambda", 1.0, "L2 regularisation of leaf weights").bounds(at_least(0)),
-      string_option("objective", "reg:squarederror", "XGBoost objective")
-          .choices({"reg:squarederror", "reg:absoluteerror", "reg:pseudohubererror", "rank:pairwise"}),
-      int_option("seed", -1, "XGBoost's random seed (subsampling); -1 = the pipeline seed").range(-1, 2147483647),
-      int_option("nthread", 2, "threads XGBoost uses (0 = all cores); results do not depend on it").range(0, 1024),
-  };
-  return s;
-}
-
 Booster Booster::train(const std::vector<float>& x, std::size_t rows, std::size_t cols, const std::vector<float>& y,
-                       const json& params, uint64_t seed) {
+                       const MetaModelKeys& params, uint64_t seed) {
   Matrix train(x, rows, cols);
   check(XGDMatrixSetFloatInfo(train.get(), "label", y.data(), y.size()), "setting the labels");
-  if (params.at("objective") == "rank:pairwise") {
+  if (params.objective == "rank:pairwise") {
     // One query group: every training arch is ranked against every other.
     const unsigned group = static_cast<unsigned>(rows);
     check(XGDMatrixSetGroup(train.get(), &group, 1), "setting the ranking group");
@@ -73,24 +48,24 @@ Booster Booster::train(const std::vector<float>& x, std::size_t rows, std::size_
   const DMatrixHandle mats[] = {train.get()};
   check(XGBoosterCreate(mats, 1, &h), "creating the booster");
   Booster b(h);
-  const int64_t model_seed = params.at("seed").get<int64_t>() < 0 ? static_cast<int64_t>(seed % 2147483647)
-                                                                   : params.at("seed").get<int64_t>();
+  const int64_t model_seed = params.seed < 0 ? static_cast<int64_t>(seed % 2147483647) : params.seed;
   auto set = [&](const char* name, const std::string& value) {
     check(XGBoosterSetParam(h, name, value.c_str()), (std::string("setting ") + name).c_str());
   };
-  auto num = [&](const char* key) { return params.at(key).dump(); };
+  // As JSON prints them, so XGBoost parses the value the pipeline gave.
+  auto num = [](auto value) { return json(value).dump(); };
   set("verbosity", "0");
   set("booster", "gbtree");
-  set("objective", params.at("objective"));
-  set("max_depth", num("max_depth"));
-  set("eta", num("eta"));
-  set("subsample", num("subsample"));
-  set("colsample_bytree", num("colsample_bytree"));
-  set("min_child_weight", num("min_child_weight"));
-  set("lambda", num("lambda"));
+  set("objective", params.objective);
+  set("max_depth", num(params.max_depth));
+  set("eta", num(params.eta));
+  set("subsample", num(params.subsample));
+  set("colsample_bytree", num(params.colsample_bytree));
+  set("min_child_weight", num(params.min_child_weight));
+  set("lambda", num(params.lambda));
   set("seed", std::to_string(model_seed));
-  set("nthread", num("nthread"));
-  const int rounds = params.at("num_round");
+  set("nthread", num(params.nthread));
+  const int rounds = params.num_round;
   for (int i = 0; i < rounds; ++i) check(XGBoosterUpdateOneIter(h, i, train.get()), "a boosting round");
   return b;
 }

@@ -295,12 +295,6 @@ double FeatureBuilder::seconds() const { return s_->evaluator ? s_->evaluator->s
 
 // ---- The `meta` proxy source ----------------------------------------------
 
-const OptionSchema& meta_proxy_options() {
-  static const OptionSchema s = {
-      string_option("model", "", "model.json written by a fit_meta run (its meta.json sidecar must sit beside it)")};
-  return s;
-}
-
 namespace {
 
 class MetaSource : public ProxySource {

@@ -5,8 +5,10 @@
 namespace {
 class Toy : public nas::Proxy {
  public:
-  Toy(const nas::json& o, const nas::PluginContext&) : value_(o.at("value").get<double>()) {}
-  static nas::OptionSchema options() { return {nas::double_option("value", 1.5, "the score it returns")}; }
+  struct Options : nas::OptionSet<Options> {
+    NAS_OPTION(double, value, 1.5, "the score it returns");
+  };
+  Toy(const Options& o, const nas::PluginContext&) : value_(o.value) {}
   nas::ProbeSet needs() const override { return nas::kNoProbe; }
   double score(nas::Probes&) override { return value_; }
 

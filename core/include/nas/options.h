@@ -87,8 +87,6 @@ struct OptionSpec {
   bool max_exclusive = false;       // x < max rather than x <= max
   bool optional = false;            // Json only: may be absent, and stays absent when resolved
 
-  OptionSpec& range(double lo, double hi) { min = lo; max = hi; return *this; }
-  OptionSpec& choices(std::vector<std::string> c) { one_of = std::move(c); return *this; }
   OptionSpec& bounds(OptionBounds b) {
     min = b.min;
     max = b.max;
@@ -100,22 +98,6 @@ struct OptionSpec {
 };
 
 using OptionSchema = std::vector<OptionSpec>;
-
-inline OptionSpec int_option(std::string name, long long def, std::string doc) {
-  return {std::move(name), OptionType::Int, def, std::move(doc)};
-}
-inline OptionSpec double_option(std::string name, double def, std::string doc) {
-  return {std::move(name), OptionType::Double, def, std::move(doc)};
-}
-inline OptionSpec bool_option(std::string name, bool def, std::string doc) {
-  return {std::move(name), OptionType::Bool, def, std::move(doc)};
-}
-inline OptionSpec string_option(std::string name, std::string def, std::string doc) {
-  return {std::move(name), OptionType::String, std::move(def), std::move(doc)};
-}
-inline OptionSpec json_option(std::string name, json def, std::string doc) {
-  return {std::move(name), OptionType::Json, std::move(def), std::move(doc)};
-}
 
 const char* to_string(OptionType t);
 

@@ -181,8 +181,23 @@ Node crossover(const Node& a, const Node& b, Rng& rng);
 /// (jacov and network size, say) become one expression. Both must be scalars.
 Node combine(const Node& a, const Node& b, Rng& rng);
 
-/// The `evolution` block of an evolve_proxy pipeline: GP settings with defaults.
-const OptionSchema& evolution_options();
+/// The `evolution` block of an evolve_proxy pipeline: GP settings.
+struct EvolutionKeys : OptionSet<EvolutionKeys> {
+  NAS_OPTION(int64_t, population, 64, "expressions alive in each generation", between(4, 1e5));
+  NAS_OPTION(int64_t, generations, 30, "generations after the first", between(0, 1e6));
+  NAS_OPTION(int64_t, tournament, 4, "expressions drawn per parent selection; the fittest wins", between(2, 1e5));
+  NAS_OPTION(int64_t, elite, 4, "best expressions copied unchanged into the next generation", between(0, 1e5));
+  NAS_OPTION(double, combine_prob, 0.2,
+             "probability that a child joins two parents whole: op(a, b), op in add sub mul div, each side maybe "
+             "through log",
+             between(0, 1));
+  NAS_OPTION(double, crossover_prob, 0.5, "otherwise, probability that a child is a crossover of two parents (else a "
+             "mutation)", between(0, 1));
+  NAS_OPTION(int, max_depth, 6, "depth of a freshly grown expression, at most", between(3, 20));
+  NAS_OPTION(int64_t, max_nodes, 20, "children with more nodes are redrawn (bloat control)", between(3, 1000));
+  NAS_OPTION(double, memory_gb, 8.0, "refuse a search set whose probes would need more memory than this",
+             between(0.01, 1e4));
+};
 /// Hand-made proxies written as expressions (grad_norm, snip, plain,
 /// l2_norm, nwot, jacov, zico, swap, tenas_linear_regions: each equals the
 /// proxy; tests/test_proxies.cpp checks it).
