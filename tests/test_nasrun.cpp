@@ -161,6 +161,9 @@ TEST(Nasrun, ResumeWithAChangedPipelineNamesTheKey) {
   const Result r = nasrun("p.json --resume", d);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.output.find("/budget/queries"), std::string::npos) << r.output;
+  // The fix it names works: the run goes on as it was started.
+  EXPECT_NE(r.output.find("`nasrun --resume run` continues it"), std::string::npos) << r.output;
+  EXPECT_EQ(nasrun("--resume run", d).code, 0);
 }
 
 TEST(Nasrun, BadInputIsOneClearLine) {

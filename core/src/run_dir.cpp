@@ -62,7 +62,8 @@ RunDir::RunDir(std::string path, const json& resolved, bool resume, bool overwri
       const std::string d = first_difference(old_settings, new_settings);
       if (!d.empty())
         throw Error("cannot resume " + path_ + ": the pipeline differs from its resolved.json at " + d +
-                    " (use --overwrite or another --output)");
+                    " (`nasrun --resume " + path_ + "` continues it as it was started; --overwrite or another "
+                    "--output runs the new pipeline)");
     }
   }
   fs::create_directories(path_, ec);
