@@ -196,6 +196,12 @@ TEST(Nasrun, BadInputIsOneClearLine) {
 }
 
 TEST(Nasrun, ListShowsPluginsWithOptions) {
+  {
+    // The run key's default is the run kind that declares itself so.
+    const Result r = nasrun("--list", fs::temp_directory_path());
+    EXPECT_NE(r.output.find("string  default \"search\"  the run kind"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("summary.json (default)\n"), std::string::npos) << r.output;
+  }
   const fs::path d = temp_dir("list");
   Result r = nasrun("--list --json", d);
   ASSERT_EQ(r.code, 0) << r.output;

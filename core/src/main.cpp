@@ -45,7 +45,10 @@ void print_list(const nas::Registry& reg, bool as_json) {
   const json plugins = nas::describe_plugins(reg);
   json common = json::array();
   for (const auto& k : nas::PipelineKeys::schema())
-    common.push_back({{"name", k.name}, {"type", nas::to_string(k.type)}, {"default", k.default_value}, {"doc", k.doc}});
+    common.push_back({{"name", k.name},
+                      {"type", nas::to_string(k.type)},
+                      {"default", k.name == "run" ? json(nas::default_run_kind(reg)) : k.default_value},
+                      {"doc", k.doc}});
   if (as_json) {
     std::cout << json{{"plugins", plugins}, {"pipeline_keys", common}, {"refused", reg.refusals()}}.dump(2) << "\n";
     return;

@@ -84,15 +84,13 @@ std::string default_output(const std::string& file) {
   return "runs/" + stem;
 }
 
-// The run kind that says it is the default; "" when none does, so the
-// lookup below refuses the pipeline, listing the kinds there are.
+}  // namespace
+
 std::string default_run_kind(const Registry& reg) {
   for (const auto& name : reg.names("run"))
     if (reg.make_run(name)->is_default()) return name;
   return "";
 }
-
-}  // namespace
 
 json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverrides& ov, const std::string& file) {
   if (!raw.is_object()) throw PipelineError("", "a pipeline is one JSON object");

@@ -25,7 +25,7 @@ struct PipelineOverrides {
 
 /// The host's own keys, declared like a plugin's options (for `--list`).
 struct PipelineKeys : OptionSet<PipelineKeys> {
-  NAS_OPTION(std::string, run, "", "the run kind (a run plugin, listed under \"run kinds\"); absent: the one marked default there");
+  NAS_OPTION(std::string, run, "", "the run kind (a run plugin, listed under \"run kinds\"); absent: the one marked (default) there");
   NAS_OPTION(int64_t, seed, 0, "seeds everything random; repeat r of a search uses seed + r", at_least(0));
   NAS_OPTION(std::string, device, "auto", "auto (CUDA when present), cpu, cuda or cuda:N");
   // Threads change how fast, not what: a resume may use another count.
@@ -38,6 +38,10 @@ struct PipelineKeys : OptionSet<PipelineKeys> {
   // in before these keys are resolved; the declared one is what --list shows.
   NAS_OPTION(std::string, output, "runs/<pipeline file stem>", "the run directory");
 };
+
+/// The run kind that declares itself the default (RunKind::is_default), the
+/// one a pipeline without "run" means; "" when none does.
+std::string default_run_kind(const Registry& registry);
 
 /// Parses JSON text; a syntax error becomes nas::Error "<file>:<line>:<col>: ...".
 json parse_json_text(const std::string& text, const std::string& file);
