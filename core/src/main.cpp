@@ -43,11 +43,12 @@ void print_options(const json& options, std::size_t width) {
 
 void print_list(const nas::Registry& reg, bool as_json) {
   const json plugins = nas::describe_plugins(reg);
+  const std::string default_run = nas::default_run_kind(reg);
   json common = json::array();
   for (const auto& k : nas::PipelineKeys::schema())
     common.push_back({{"name", k.name},
                       {"type", nas::to_string(k.type)},
-                      {"default", k.name == "run" ? json(nas::default_run_kind(reg)) : k.default_value},
+                      {"default", k.name == "run" ? json(default_run) : k.default_value},
                       {"doc", k.doc}});
   if (as_json) {
     std::cout << json{{"plugins", plugins}, {"pipeline_keys", common}, {"refused", reg.refusals()}}.dump(2) << "\n";
@@ -71,7 +72,7 @@ void print_list(const nas::Registry& reg, bool as_json) {
       if (p["kind"] != kind) continue;
       std::cout << "  " << std::left << std::setw(static_cast<int>(name_width)) << p["name"].get<std::string>() << "  v"
                 << p["version"].get<std::string>() << "  " << p["summary"].get<std::string>()
-                << (kind == std::string("run") && reg.make_run(p["name"])->is_default() ? " (default)" : "") << "\n";
+                << (kind == std::string("run") && p["name"] == default_run ? " (default)" : "") << "\n";
       print_options(p["options"], option_width);
     }
   }

@@ -40,7 +40,8 @@ struct PipelineKeys : OptionSet<PipelineKeys> {
 };
 
 /// The run kind that declares itself the default (RunKind::is_default), the
-/// one a pipeline without "run" means; "" when none does.
+/// one a pipeline without "run" means (the first by name if several do; ""
+/// when none does).
 std::string default_run_kind(const Registry& registry);
 
 /// Parses JSON text; a syntax error becomes nas::Error "<file>:<line>:<col>: ...".

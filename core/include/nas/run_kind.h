@@ -57,7 +57,8 @@ class RunKind {
   virtual bool distributes() const { return false; }
 
   /// Whether a pipeline without "run" means this kind. One run kind says so
-  /// (search: DESIGN.md's pipeline sketch names none), so the host names none.
+  /// (search: DESIGN.md's pipeline sketch names none), so the host names none;
+  /// were several to, the first by name would be taken.
   virtual bool is_default() const { return false; }
 };
 
