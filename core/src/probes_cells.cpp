@@ -45,7 +45,10 @@ std::shared_ptr<Network> make_reinitialised(Probes& probes, const Reinit& reinit
       w = (w.to(at::kDouble) * (std::sqrt(2.0) / std::sqrt(fan_in))).to(at::kFloat);
     }
     layer.weight.copy_(w);
-    if (auto* bias = layer.module->named_parameters(/*recurse=*/false).find("bias")) bias->zero_();
+    // find() points into the dict: keep the dict alive past the if's
+    // condition (a temporary there dangles; it crashed on CUDA).
+    auto own_parameters = layer.module->named_parameters(/*recurse=*/false);
+    if (auto* bias = own_parameters.find("bias")) bias->zero_();
   }
   for (const auto& m : net->modules(/*include_self=*/false)) {
     auto* bn = dynamic_cast<torch::nn::BatchNorm2dImpl*>(m.get());
