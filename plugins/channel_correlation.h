@@ -32,7 +32,18 @@ inline at::Tensor meco_min_eigenvalues(const std::vector<at::Tensor>& outputs) {
   for (const auto& [size, indices] : by_size) {
     std::vector<at::Tensor> batch;
     for (std::size_t i : indices) batch.push_back(corr[i]);
-    const at::Tensor smallest = at::linalg_eigvalsh(at::stack(batch)).select(1, 0);
+    const at::Tensor stacked = at::stack(batch);
+    at::Tensor eigenvalues;
+    try {
+      eigenvalues = at::linalg_eigvalsh(stacked);
+    } catch (const c10::Error&) {
+      // MKL's float32 solver in LibTorch 2.11's CPU build fails to converge
+      // on some of these nearly rank-one matrices (those of cells that
+      // output zeros), where the reference's eig and the reference LAPACK
+      // do not: solve that batch in float64 instead.
+      eigenvalues = at::linalg_eigvalsh(stacked.to(at::kDouble)).to(at::kFloat);
+    }
+    const at::Tensor smallest = eigenvalues.select(1, 0);
     for (std::size_t k = 0; k < indices.size(); ++k) lambdas[indices[k]] = smallest[k];
   }
   if (lambdas.empty()) return at::zeros({0});
