@@ -9,6 +9,10 @@
 #include <ATen/ATen.h>
 #include <torch/cuda.h>
 
+#ifdef NAS_TEST_CUDA_ALLOCATOR
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
 #include <dlfcn.h>
 
 #include <cmath>
@@ -83,9 +87,15 @@ std::string loaded_blas() {
 /// the Python reference. Under another BLAS that pair gets 2e-2; every other
 /// pair keeps the fixtures' tolerance (the next-worst case moved by 1e-10).
 /// CUDA's GEMMs sum in their own order too.
-bool blas_sensitive(const nas::json& c, const std::string& proxy, c10::Device device) {
+/// Kernels that sum in another order than the fixtures' CPU run did: CUDA's,
+/// or a BLAS other than Debian's reference one.
+bool other_summation_order(c10::Device device) {
   static const bool reference_blas = loaded_blas().find("/blas/libblas.so") != std::string::npos;
-  return (device.is_cuda() || !reference_blas) && proxy == "synflow_bn" &&
+  return device.is_cuda() || !reference_blas;
+}
+
+bool blas_sensitive(const nas::json& c, const std::string& proxy, c10::Device device) {
+  return other_summation_order(device) && proxy == "synflow_bn" &&
          c.at("arch") == "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|";
 }
 
@@ -359,6 +369,63 @@ TEST(OtherSpaces, NewerProxiesGiveFiniteScoresOnNb101AndDarts) {
 // runs them) gives the shared context's values within the fixtures'
 // tolerances; its timings are each proxy's own cost. Printed next to the
 // reference's seconds per arch (Python, one thread).
+// resolve_device("cuda") switches TF32 off for cuDNN and cuBLAS (Ampere and
+// newer would use it for float32, which alone moves scores past the
+// fixtures' tolerances); LibTorch 2.9 added another switch for it, so this
+// checks that the one the scorer sets still rules.
+TEST(CudaSettings, Tf32IsOffForTheScorer) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  nas::resolve_device("cuda");
+  EXPECT_FALSE(at::globalContext().allowTF32CuDNN());
+  EXPECT_FALSE(at::globalContext().allowTF32CuBLAS());
+  // A float32 product whose TF32 rounding (10-bit mantissa) is visible.
+  const at::Tensor a = at::full({64, 64}, 1.0 + 1.0 / 4096, at::TensorOptions().device(c10::kCUDA));
+  const double product = at::mm(a, a)[0][0].item<double>();
+  EXPECT_NEAR(product, 64 * (1.0 + 1.0 / 4096) * (1.0 + 1.0 / 4096), 1e-3);
+}
+
+// An arch that does not fit in CUDA memory is scored again on the CPU, with
+// the CPU's values, and the next arch goes back to the GPU. The cap is
+// LibTorch's caching-allocator fraction, set far below what one NB201 arch
+// needs, so the out-of-memory error is CUDA's own, raised while the network
+// moves onto the device.
+TEST(CudaOutOfMemory, AnArchThatDoesNotFitIsScoredOnTheCpuAndTheRunGoesOn) {
+#ifndef NAS_TEST_CUDA_ALLOCATOR
+  GTEST_SKIP() << "this LibTorch was built without CUDA";
+#else
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  const c10::Device cuda = nas::resolve_device("cuda"), cpu(c10::kCPU);
+  std::vector<nas::NamedProxy> proxies;
+  for (const auto& [name, proxy] : plugins().proxies)
+    if (name == "synflow" || name == "grasp" || name == "nwot" || name == "params") proxies.push_back({name, proxy});
+  ASSERT_EQ(proxies.size(), 4u);
+  const Scene scene(fixture_case(4).at("arch"), cpu);
+  const nas::Arch arch = plugins().space->parse(fixture_case(4).at("arch"));
+  const nas::InitSpec init{"hash", 0};
+  const nas::Scorer on_gpu(*plugins().space, proxies, scene.batch, init, cuda);
+  const nas::Scorer on_cpu(*plugins().space, proxies, scene.batch, init, cpu);
+  const nas::ArchScores expected = on_cpu.score(arch);
+
+  c10::cuda::CUDACachingAllocator::emptyCache();
+  c10::cuda::CUDACachingAllocator::setMemoryFraction(1e-6, cuda.index());  // about 140 kB of an H200
+  const nas::ArchScores capped = on_gpu.score(arch);
+  c10::cuda::CUDACachingAllocator::setMemoryFraction(1.0, cuda.index());
+  EXPECT_EQ(capped.note, "CUDA out of memory; scored on the CPU instead");
+  for (std::size_t i = 0; i < proxies.size(); ++i) {
+    EXPECT_EQ(capped.errors[i], "") << proxies[i].name;
+    EXPECT_EQ(capped.scores[i], expected.scores[i]) << proxies[i].name << ": the CPU retry is the CPU's value";
+  }
+
+  const nas::ArchScores roomy = on_gpu.score(arch);
+  EXPECT_EQ(roomy.note, "") << "the arch after an out-of-memory one runs on the GPU again";
+  for (std::size_t i = 0; i < proxies.size(); ++i) {
+    EXPECT_EQ(roomy.errors[i], "") << proxies[i].name;
+    const std::string why = mismatch(fixture_case(4), proxies[i].name, roomy.scores[i], cuda);
+    EXPECT_TRUE(why.empty()) << proxies[i].name << " on the GPU: " << why;
+  }
+#endif
+}
+
 TEST(Sharing, FreshContextPerProxyAgreesAndTimings) {
   const std::vector<int> cases{4, 12};  // all-3x3 (the slowest), one with 'none' edges
   std::map<std::string, std::vector<double>> own_seconds;
@@ -447,15 +514,45 @@ int eigen_artefact_cell(nas::Probes& probes) {
   return -1;
 }
 
-/// Empty when `ours` matches the 2024 reference within spec.tolerance.
-std::string mismatch_2024(const nas::json& c, const std::string& proxy, double ours) {
+/// Three of the newer proxies divide by differences of nearly equal float32
+/// numbers on the hash networks: zico by the spread of two half-batch
+/// gradients (fixtures README, "Fragility": one weight often carries over
+/// 90% of a layer's term), tenas_ntk_cond by the NTK's smallest eigenvalue,
+/// meco_pt by the spread of nearly constant feature maps. Kernels that sum
+/// in another order move them past the fixture's tolerance while every
+/// gradient proxy of nb201_proxies.json stays inside its own. Measured over
+/// the 25 cases, relative: on an H200 (LibTorch 2.11, TF32 off) zico up to
+/// 2.3e-2, tenas_ntk_cond 2.2e-2, meco_pt 8.8e-3; under Debian's OpenBLAS
+/// zico 2.2e-2, tenas_ntk_cond 2.2e-2, meco_pt 4.5e-3. A wrong definition is
+/// off by far more (a mean for a sum is 64x).
+double summation_order_tolerance_2024(const std::string& proxy) {
+  if (proxy == "zico" || proxy == "tenas_ntk_cond") return 5e-2;
+  if (proxy == "meco_pt") return 2e-2;
+  return 0;
+}
+
+/// Empty when `ours` matches the 2024 reference within spec.tolerance
+/// (widened as above where the kernels sum in another order).
+std::string mismatch_2024(const nas::json& c, const std::string& proxy, double ours, c10::Device device) {
   const nas::json& ref = c.at("scores").at(proxy);
   if (ref.is_null()) return nonfinite_mismatch(c, proxy, ours);
   std::ostringstream why;
   why << std::setprecision(17);
   const nas::json& tol = fixtures_2024().at("spec").at("tolerance").at("per_proxy").at(proxy);
   const double r = ref.get<double>();
-  const double bound = tol.at("rel").get<double>() * std::abs(r) + tol.at("abs").get<double>();
+  double rel = tol.at("rel").get<double>();
+  if (other_summation_order(device)) {
+    rel = std::max(rel, summation_order_tolerance_2024(proxy));
+    // A network whose output does not depend on its input has a singular
+    // NTK: the reference's smallest eigenvalue is rounding noise below zero,
+    // and so its condition number (fixtures README). Only the sign is
+    // meaningful there.
+    if (proxy == "tenas_ntk_cond" && r < 0) {
+      if (!(ours < 0)) why << "reference " << r << " (singular NTK), ours " << ours << ": expected a negative value";
+      return why.str();
+    }
+  }
+  const double bound = rel * std::abs(r) + tol.at("abs").get<double>();
   if (!(std::abs(ours - r) <= bound))
     why << "reference " << r << ", ours " << ours << ": |diff| = " << std::abs(ours - r) << " > " << bound;
   return why.str();
@@ -472,7 +569,7 @@ TEST_P(Parity2024, EveryProxyMatchesTheAuthorsCode) {
   auto probes = scene.probes(plugins_2024().needs);
   for (const auto& [name, proxy] : plugins_2024().proxies) {
     const double ours = proxy->score(*probes);
-    std::string why = mismatch_2024(c, name, ours);
+    std::string why = mismatch_2024(c, name, ours, device);
     const bool entropy = name == "aznas_expressivity" || name == "aznas_progressivity";
     if (!why.empty() && entropy && std::isfinite(ours) != !c.at("scores").at(name).is_null()) {
       const int cell = eigen_artefact_cell(*probes);
@@ -521,7 +618,7 @@ TEST(Expressions, NewerProxiesAsExpressionsMatchTheAuthorsCodeAndThePlugins) {
     auto probes = scene.probes(needs);
     for (std::size_t k = 0; k < names.size(); ++k) {
       const double ours = expressions[k]->score(*probes), plugin = proxies[k]->score(*probes);
-      const std::string why = mismatch_2024(c, names[k], ours);
+      const std::string why = mismatch_2024(c, names[k], ours, cpu);
       EXPECT_TRUE(why.empty()) << texts[k] << " as " << names[k] << " on " << c.at("arch").get<std::string>() << ": " << why;
       const double bound = names[k] == "zico" ? 1e-6 * std::abs(plugin) : 1e-9 * plugin;
       EXPECT_NEAR(ours, plugin, bound) << texts[k] << " vs the " << names[k] << " plugin on " << c.at("arch").get<std::string>();

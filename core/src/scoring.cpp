@@ -41,16 +41,27 @@ Scorer::Scorer(const SearchSpace& space, std::vector<NamedProxy> proxies, Batch 
   }
 }
 
+namespace {
+
+bool out_of_memory(const std::string& message) { return message.find("out of memory") != std::string::npos; }
+
+}  // namespace
+
 ArchScores Scorer::score(const Arch& arch) const {
-  ArchScores out = score_on(arch, device_, batch_);
-  if (!device_.is_cuda()) return out;
-  const bool oom = std::any_of(out.errors.begin(), out.errors.end(),
-                               [](const std::string& e) { return e.find("out of memory") != std::string::npos; });
-  if (!oom) return out;
+  if (!device_.is_cuda()) return score_on(arch, device_, batch_);
+  // Out of memory can come from a proxy (caught per proxy) or from moving
+  // the network itself onto the device (thrown): either way the arch is
+  // scored again on the CPU and the run goes on.
+  try {
+    ArchScores out = score_on(arch, device_, batch_);
+    if (std::none_of(out.errors.begin(), out.errors.end(), out_of_memory)) return out;
+  } catch (const std::exception& e) {
+    if (!out_of_memory(e.what())) throw;
+  }
   Batch cpu_batch = batch_;
   cpu_batch.inputs = batch_.inputs.cpu();
   cpu_batch.targets = batch_.targets.defined() ? batch_.targets.cpu() : batch_.targets;
-  out = score_on(arch, c10::Device(c10::kCPU), cpu_batch);
+  ArchScores out = score_on(arch, c10::Device(c10::kCPU), cpu_batch);
   out.note = "CUDA out of memory; scored on the CPU instead";
   return out;
 }
