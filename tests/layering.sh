@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The layering the design keeps (CONTRIBUTING.md), checked on the sources:
-#  1. core/ includes only core's own headers: no plugin, run-kind or
-#     proxy-science header, so libnascore stays the small SDK and host.
+#  1. core/ includes only core's own headers: no evaluation-path, plugin,
+#     run-kind or proxy-science header, so libnascore stays the small SDK
+#     and host; evaluation/ includes core's and its own.
 #  2. plugins/, spaces/ and strategies/ include core's and science/'s headers
 #     and their own, never another plugin's files (shared helper headers
 #     that belong to no plugin, like proxy_math.h, are fine), and no run
 #     kind's header.
-#  3. science/ includes core's headers and its own; executors/ (the MPI
-#     executor) core's only.
+#  3. science/ includes core's, evaluation/'s and its own; executors/ (the
+#     MPI executor) core's only.
 #  4. core/'s code names no plugin: no string literal outside comments is
 #     the name a NAS_PLUGIN line registers (a default run kind, a proxy...).
 # Prints each violation as file:line and exits 1 when there is one.
@@ -19,11 +20,13 @@ if [ "${1:-}" = --self-test ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   plant() {  # <file> <include line>
-    rm -rf "$tmp/t" && mkdir -p "$tmp/t" && cp -r "$src"/{core,science,plugins,spaces,strategies,run_kinds,executors} "$tmp/t/"
+    rm -rf "$tmp/t" && mkdir -p "$tmp/t" && cp -r "$src"/{core,evaluation,science,plugins,spaces,strategies,run_kinds,executors} "$tmp/t/"
     sed -i "1i $2" "$tmp/t/$1"
     if bash "$0" "$tmp/t" >/dev/null; then echo "layering self-test: '$2' in $1 was not caught"; exit 1; fi
   }
   plant core/src/pipeline.cpp '#include "nas/runs.h"'
+  plant core/src/main.cpp '#include "nas/evaluation.h"'
+  plant evaluation/scoring.cpp '#include "nas/proxy_expr.h"'
   plant core/src/pipeline.cpp '#include "nas/proxy_expr.h"'
   plant spaces/darts_space.cpp '#include "nb201_network.h"'
   plant plugins/snip.cpp '#include "nas/runs.h"'
@@ -41,6 +44,7 @@ fail() { echo "layering: $1"; status=1; }
 # The headers under the include folders a layer may use.
 headers_in() { for d in "$@"; do [ -d "$d" ] && (cd "$d" && find nas -name '*.h'); done; }
 core_headers=$(headers_in core/include)
+evaluation_headers=$(headers_in evaluation/include)
 science_headers=$(headers_in science/*/include)
 
 check_includes() {  # <allowed nas/ headers> <files...>
@@ -58,7 +62,8 @@ check_includes() {  # <allowed nas/ headers> <files...>
 }
 
 check_includes "$core_headers" $(find core -name '*.cpp' -o -name '*.h')
-check_includes "$core_headers"$'\n'"$science_headers" $(find science -name '*.cpp' -o -name '*.h')
+check_includes "$core_headers"$'\n'"$evaluation_headers" $(find evaluation -name '*.cpp' -o -name '*.h')
+check_includes "$core_headers"$'\n'"$evaluation_headers"$'\n'"$science_headers" $(find science -name '*.cpp' -o -name '*.h')
 check_includes "$core_headers" $(find executors -name '*.cpp' -o -name '*.h')
 
 # Core's code (comments aside) names no plugin of any kind; a JSON key that
@@ -97,5 +102,5 @@ for folder in plugins spaces strategies; do
   done
 done
 
-[ $status -eq 0 ] && echo "layering: core, science, executors and every plugin include only what their layer may"
+[ $status -eq 0 ] && echo "layering: core, evaluation, science, executors and every plugin include only what their layer may"
 exit $status

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "nas/allocator.h"
+#include "nas/device.h"
 #include "nas/errors.h"
 #include "nas/executor.h"
 #include "nas/interrupt.h"
@@ -22,7 +23,6 @@
 #include "nas/registry.h"
 #include "nas/run_dir.h"
 #include "nas/run_kind.h"
-#include "nas/scorer.h"
 #include "nas/threads.h"
 
 namespace po = boost::program_options;

@@ -1,7 +1,6 @@
 #include "nas/scorer.h"
 
 #include <ATen/ATen.h>
-#include <torch/cuda.h>
 #include <torch/utils.h>
 
 #include <algorithm>
@@ -10,26 +9,8 @@
 #include "nas/errors.h"
 #include "nas/init.h"
 #include "nas/network.h"
-#include "nas/threads.h"
 
 namespace nas {
-
-c10::Device resolve_device(const std::string& name) {
-  const bool cuda_available = torch::cuda::is_available();
-  if (name == "cpu" || (name == "auto" && !cuda_available)) return c10::Device(c10::kCPU);
-  if (!cuda_available)
-    throw PipelineError("/device", "\"" + name + "\" asked for, but no CUDA device is available to this LibTorch "
-                                                 "(use \"cpu\" or \"auto\")");
-  // cuDNN/cuBLAS would otherwise use TF32 on Ampere and newer, which alone
-  // moves proxy scores by more than the parity tolerance.
-  at::globalContext().setAllowTF32CuDNN(false);
-  at::globalContext().setAllowTF32CuBLAS(false);
-  // One GPU per MPI rank on a node: "cuda" and "auto" pick the local rank's.
-  const auto gpus = static_cast<int>(torch::cuda::device_count());
-  if ((name == "auto" || name == "cuda") && gpus > 0)
-    return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(local_process_rank() % gpus));
-  return c10::Device(name);
-}
 
 Scorer::Scorer(const SearchSpace& space, std::vector<NamedProxy> proxies, Batch batch, InitSpec init,
                c10::Device device)

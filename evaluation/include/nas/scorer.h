@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nas/device.h"
 #include "nas/probes.h"
 #include "nas/proxy.h"
 #include "nas/space.h"
@@ -54,10 +55,5 @@ class Scorer {
   c10::Device device_;
   ProbeSet needs_ = 0;
 };
-
-/// "auto" -> CUDA when available, else CPU; "auto" and "cuda" pick the GPU
-/// of the process's local MPI rank (rank mod GPUs). On CUDA, TF32 is
-/// switched off so scores match the CPU path to the fixtures' tolerances.
-c10::Device resolve_device(const std::string& name);
 
 }  // namespace nas
