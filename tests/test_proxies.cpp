@@ -338,19 +338,27 @@ TEST(ModuleOutputs, FireOncePerModuleCallOfTheOfficialTree) {
 // The newer proxies on the other spaces: no reference values exist, so they
 // must run through every probe and give finite scores on hash-initialised
 // networks with a hash batch (16 images: TE-NAS's NTK takes 16).
-TEST(OtherSpaces, NewerProxiesGiveFiniteScoresOnNb101AndDarts) {
+class OtherSpaces : public ::testing::TestWithParam<c10::Device> {};
+
+// On the CPU, and on CUDA where LibTorch sees one (the GPU script runs the
+// "cuda" cases).
+TEST_P(OtherSpaces, NewerProxiesGiveFiniteScoresOnNb101AndDarts) {
+  const c10::Device device = GetParam();
   for (const std::string name : {"nb101", "darts"}) {
     auto space = plugins().registry.make_space(name, {{"benchmark", "none"}}, nas::PluginContext{}, "/space");
     nas::Rng rng(7);
     const nas::Arch arch = space->sample(rng);
     const std::string text = space->to_string(arch);
-    auto rebuild = [space, arch] {
+    auto rebuild = [space, arch, device] {
       auto n = space->build(arch, {10});
+      n->to(device);
       n->train();
       return n;
     };
-    auto net = rebuild();
+    auto net = space->build(arch, {10});
     nas::hash_init(*net, 0);
+    net->to(device);
+    net->train();
     nas::Batch batch;
     batch.inputs = nas::hash_symmetric("input", 0, {16, 3, 32, 32}, 1.0);
     batch.targets = at::arange(16, at::kLong).remainder(10);
@@ -358,17 +366,16 @@ TEST(OtherSpaces, NewerProxiesGiveFiniteScoresOnNb101AndDarts) {
     probes.plan(newer_plugins().needs);
     for (const auto& [proxy_name, proxy] : newer_plugins().proxies) {
       const double v = proxy->score(probes);
-      EXPECT_TRUE(std::isfinite(v)) << proxy_name << " on " << name << " " << text << ": " << v;
+      EXPECT_TRUE(std::isfinite(v)) << proxy_name << " on " << name << " on " << device << " " << text << ": " << v;
       if (proxy_name == "tenas_linear_regions") EXPECT_TRUE(v >= 1 && v <= 16.0 + 1e-9) << text << ": " << v;
     }
     EXPECT_GT(probes.module_outputs(1).size(), 20u) << text;
   }
 }
 
-// A fresh context per proxy (each proxy's passes run alone, as the reference
-// runs them) gives the shared context's values within the fixtures'
-// tolerances; its timings are each proxy's own cost. Printed next to the
-// reference's seconds per arch (Python, one thread).
+INSTANTIATE_TEST_SUITE_P(Devices, OtherSpaces, ::testing::ValuesIn(devices()),
+                         [](const auto& info) { return std::string(info.param.is_cuda() ? "cuda" : "cpu"); });
+
 // resolve_device("cuda") switches TF32 off for cuDNN and cuBLAS (Ampere and
 // newer would use it for float32, which alone moves scores past the
 // fixtures' tolerances); LibTorch 2.9 added another switch for it, so this
@@ -426,6 +433,10 @@ TEST(CudaOutOfMemory, AnArchThatDoesNotFitIsScoredOnTheCpuAndTheRunGoesOn) {
 #endif
 }
 
+// A fresh context per proxy (each proxy's passes run alone, as the reference
+// runs them) gives the shared context's values within the fixtures'
+// tolerances; its timings are each proxy's own cost. Printed next to the
+// reference's seconds per arch (Python, one thread).
 TEST(Sharing, FreshContextPerProxyAgreesAndTimings) {
   const std::vector<int> cases{4, 12};  // all-3x3 (the slowest), one with 'none' edges
   std::map<std::string, std::vector<double>> own_seconds;
