@@ -30,6 +30,7 @@
 #include "nas/registry.h"
 #include "nas/runs.h"
 #include "nas/scorer.h"
+#include "test_support.h"
 
 namespace {
 
@@ -78,6 +79,13 @@ std::string loaded_blas() {
   return error ? info.dli_fname : real.string();
 }
 
+/// Kernels that sum in another order than the fixtures' CPU run did: CUDA's,
+/// or a BLAS other than Debian's reference one.
+bool other_summation_order(c10::Device device) {
+  static const bool reference_blas = loaded_blas().find("/blas/libblas.so") != std::string::npos;
+  return device.is_cuda() || !reference_blas;
+}
+
 /// synflow_bn of the all-nor_conv_1x1 arch is ill-conditioned: on the ones
 /// image every map is a constant interior plus a border, and train-mode BN
 /// over H*W cancels almost all of it. The reference's value depends on the
@@ -87,13 +95,6 @@ std::string loaded_blas() {
 /// the Python reference. Under another BLAS that pair gets 2e-2; every other
 /// pair keeps the fixtures' tolerance (the next-worst case moved by 1e-10).
 /// CUDA's GEMMs sum in their own order too.
-/// Kernels that sum in another order than the fixtures' CPU run did: CUDA's,
-/// or a BLAS other than Debian's reference one.
-bool other_summation_order(c10::Device device) {
-  static const bool reference_blas = loaded_blas().find("/blas/libblas.so") != std::string::npos;
-  return device.is_cuda() || !reference_blas;
-}
-
 bool blas_sensitive(const nas::json& c, const std::string& proxy, c10::Device device) {
   return other_summation_order(device) && proxy == "synflow_bn" &&
          c.at("arch") == "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|";
@@ -206,12 +207,6 @@ std::string case_name(int i) {
   return name.str();
 }
 
-std::vector<c10::Device> devices() {
-  std::vector<c10::Device> d{c10::Device(c10::kCPU)};
-  if (torch::cuda::is_available()) d.push_back(nas::resolve_device("cuda"));  // TF32 off, as the scorer
-  return d;
-}
-
 /// Process CPU seconds: the machine may be shared while the test runs.
 double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
@@ -264,7 +259,7 @@ std::string parity_name(const ::testing::TestParamInfo<Parity::ParamType>& info)
 }
 
 INSTANTIATE_TEST_SUITE_P(Nb201, Parity, ::testing::Combine(::testing::Range(0, case_count()),
-                                                           ::testing::ValuesIn(devices())),
+                                                           ::testing::ValuesIn(nas_test::devices())),
                          parity_name);
 
 // ---- The 2022-2024 proxies: tests/data/nb201_proxies_2024.json, the authors'
@@ -373,7 +368,7 @@ TEST_P(OtherSpaces, NewerProxiesGiveFiniteScoresOnNb101AndDarts) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Devices, OtherSpaces, ::testing::ValuesIn(devices()),
+INSTANTIATE_TEST_SUITE_P(Devices, OtherSpaces, ::testing::ValuesIn(nas_test::devices()),
                          [](const auto& info) { return std::string(info.param.is_cuda() ? "cuda" : "cpu"); });
 
 // resolve_device("cuda") switches TF32 off for cuDNN and cuBLAS (Ampere and
@@ -598,7 +593,7 @@ TEST_P(Parity2024, EveryProxyMatchesTheAuthorsCode) {
 
 INSTANTIATE_TEST_SUITE_P(Nb201, Parity2024,
                          ::testing::Combine(::testing::Range(0, static_cast<int>(fixtures_2024().at("cases").size())),
-                                            ::testing::ValuesIn(devices())),
+                                            ::testing::ValuesIn(nas_test::devices())),
                          parity_name);
 
 // zico, swap and tenas_linear_regions written with the leaves G1, G2, Pn

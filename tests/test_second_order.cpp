@@ -10,7 +10,6 @@
 
 #include <ATen/ATen.h>
 #include <torch/autograd.h>
-#include <torch/cuda.h>
 
 #include <iostream>
 #include <set>
@@ -20,7 +19,7 @@
 #include "nas/network.h"
 #include "nas/probes.h"
 #include "nas/registry.h"
-#include "nas/scorer.h"
+#include "test_support.h"
 
 namespace {
 
@@ -67,13 +66,6 @@ TensorList leaves(const TensorList& values) {
 }
 
 double tolerance(at::ScalarType dtype) { return dtype == at::kDouble ? 1e-10 : 1e-6; }
-
-/// The CPU, and the GPU where LibTorch sees one (TF32 off, as the scorer).
-std::vector<c10::Device> devices() {
-  std::vector<c10::Device> d{c10::Device(c10::kCPU)};
-  if (torch::cuda::is_available()) d.push_back(nas::resolve_device("cuda"));
-  return d;
-}
 
 std::string device_suffix(const c10::Device& d) { return d.is_cuda() ? "_cuda" : ""; }
 
@@ -136,7 +128,7 @@ const ConvCase kConvCases[] = {
 
 INSTANTIATE_TEST_SUITE_P(Geometries, SecondOrderConv,
                          ::testing::Combine(::testing::ValuesIn(kConvCases), ::testing::Values(at::kFloat, at::kDouble),
-                                            ::testing::ValuesIn(devices())),
+                                            ::testing::ValuesIn(nas_test::devices())),
                          [](const auto& info) {
                            return std::string(std::get<0>(info.param).name) +
                                   (std::get<1>(info.param) == at::kDouble ? "_f64" : "_f32") +
@@ -180,7 +172,7 @@ TEST_P(SecondOrderBatchNorm, MatchesLibTorchDoubleBackward) {
 
 INSTANTIATE_TEST_SUITE_P(Affine, SecondOrderBatchNorm,
                          ::testing::Combine(::testing::Bool(), ::testing::Values(at::kFloat, at::kDouble),
-                                            ::testing::ValuesIn(devices())),
+                                            ::testing::ValuesIn(nas_test::devices())),
                          [](const auto& info) {
                            return std::string(std::get<0>(info.param) ? "affine" : "plain") +
                                   (std::get<1>(info.param) == at::kDouble ? "_f64" : "_f32") +
@@ -267,7 +259,7 @@ TEST_P(SecondOrderHessian, ProbeHessianGradMatchesPlainDoubleBackward) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Spaces, SecondOrderHessian,
-                         ::testing::Combine(::testing::Values("nb201", "nb101", "darts"), ::testing::ValuesIn(devices())),
+                         ::testing::Combine(::testing::Values("nb201", "nb101", "darts"), ::testing::ValuesIn(nas_test::devices())),
                          [](const auto& info) { return std::get<0>(info.param) + device_suffix(std::get<1>(info.param)); });
 
 /// One network of each space for the hooks test below.

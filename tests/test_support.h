@@ -4,6 +4,7 @@
 // executable; CMake globs only test_*.cpp, so this header is no test).
 #pragma once
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 #include <torch/utils.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "nas/device.h"
 #include "nas/errors.h"
 #include "nas/network.h"
 #include "nas/pipeline.h"
@@ -37,6 +39,15 @@ inline const std::filesystem::path& temp_root(const std::string& suite) {
     ~Root() { std::filesystem::remove_all(path); }
   } root{std::filesystem::temp_directory_path() / ("nasrun_test_" + suite + "_" + std::to_string(::getpid()))};
   return root.path;
+}
+
+/// The devices a device-parametrised suite runs on: the CPU, and the GPU
+/// where LibTorch sees one (resolved as the scorer does, so TF32 is off).
+/// The GPU script (tools/gpu/build_and_test.sh) runs the "cuda" cases.
+inline std::vector<c10::Device> devices() {
+  std::vector<c10::Device> d{c10::Device(c10::kCPU)};
+  if (torch::cuda::is_available()) d.push_back(nas::resolve_device("cuda"));
+  return d;
 }
 
 /// Every plugin of the build, scanned once per executable.
