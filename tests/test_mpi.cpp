@@ -3,33 +3,32 @@
 // aside, also after a worker is killed and the run resumed on other ranks.
 // Skipped where Open MPI (mpirun) or libnasmpi is not installed.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "nas/options.h"
+#include "temp_root.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nas::json;
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("nasrun_test_mpi_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path temp_dir(const std::string& name) { return nas_test::fresh_temp_dir("mpi", name); }
 
 // Returns stderr, then stdout: mpirun forwards the two streams separately, so
 // merged with 2>&1 their lines may interleave mid-line.
@@ -98,7 +97,22 @@ void expect_same_run(const fs::path& one, const fs::path& many) {
 // Runs pipeline `p` as one process into <d>/<name>_one and on `ranks` MPI
 // ranks into <d>/<name>_many; every rank must have computed units (equal
 // outputs alone would not show that the workers took part).
+// The worker scratch folders (nasrun-worker-<pid> in the temp folder) of
+// processes that have ended: a worker must remove its own however it ends,
+// unless killed. Folders of live processes (another test's) do not count.
+std::set<fs::path> dead_workers_scratch() {
+  std::set<fs::path> out;
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path())) {
+    const std::string name = e.path().filename().string(), prefix = "nasrun-worker-";
+    if (name.rfind(prefix, 0) != 0) continue;
+    const pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + prefix.size()));
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) out.insert(e.path());
+  }
+  return out;
+}
+
 void run_alone_and_on_ranks(const fs::path& d, json p, const std::string& name, int ranks) {
+  const std::set<fs::path> scratch_before = dead_workers_scratch();
   for (const char* how : {"_one", "_many"}) {
     p["output"] = name + how;
     write_json(d / (name + how + ".json"), p);
@@ -121,6 +135,8 @@ void run_alone_and_on_ranks(const fs::path& d, json p, const std::string& name, 
     ++seen;
   }
   EXPECT_EQ(seen, ranks) << out;
+  for (const fs::path& left : dead_workers_scratch())
+    EXPECT_TRUE(scratch_before.count(left)) << "a worker left its scratch folder behind: " << left;
 }
 
 json score_pipeline(const std::string& run_kind, const std::string& output) {
@@ -309,9 +325,14 @@ TEST(Mpi, AKilledWorkerLosesNothingAfterAResume) {
   ASSERT_EQ(pid_of_rank("killed.json", 0), 0) << "the job went on after a worker died";
   EXPECT_LT(lines_without_times(d / "killed/scores.jsonl").size(), 24u) << "killed too late to test a resume";
 
+  // A killed worker cannot remove its scratch folder: the next worker does.
+  const fs::path victims_scratch = fs::temp_directory_path() / ("nasrun-worker-" + std::to_string(victim));
+  EXPECT_TRUE(fs::exists(victims_scratch)) << victims_scratch;
+
   out = run(mpirun(2) + nasrun() + "killed.json --resume", d, &code);
   ASSERT_EQ(code, 0) << out;
   expect_same_run(d / "alone", d / "killed");
+  EXPECT_FALSE(fs::exists(victims_scratch)) << "left behind: " << victims_scratch;
 }
 
 // A failure only the writer sees (its run directory already holds a run)

@@ -12,6 +12,7 @@
 
 #include "nas/options.h"
 #include "speedup.h"
+#include "temp_root.h"
 
 namespace {
 
@@ -23,12 +24,7 @@ struct Result {
   std::string output;  // stdout + stderr
 };
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("nasrun_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path temp_dir(const std::string& name) { return nas_test::fresh_temp_dir("nasrun", name); }
 
 Result nasrun(const std::string& args, const fs::path& cwd) {
   const fs::path log = cwd / "nasrun.log";

@@ -25,21 +25,12 @@
 #include "nas/registry.h"
 #include "nas/run_dir.h"
 #include "nas/runs.h"
+#include "temp_root.h"
 
 namespace nas_test {
 
 /// The shipped benchmark data (data/ of the source tree).
 inline const std::string kDataDir = std::string(NASRUN_SOURCE_DIR) + "/data";
-
-/// One temporary folder per test executable for its run folders, removed
-/// when the executable ends; `suite` names it (the first call's name wins).
-inline const std::filesystem::path& temp_root(const std::string& suite) {
-  static const struct Root {
-    std::filesystem::path path;
-    ~Root() { std::filesystem::remove_all(path); }
-  } root{std::filesystem::temp_directory_path() / ("nasrun_test_" + suite + "_" + std::to_string(::getpid()))};
-  return root.path;
-}
 
 /// The devices a device-parametrised suite runs on: the CPU, and the GPU
 /// where LibTorch sees one (resolved as the scorer does, so TF32 is off).

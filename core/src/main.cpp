@@ -7,11 +7,14 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <signal.h>
 #include <unistd.h>
 
 #include "nas/allocator.h"
@@ -77,6 +80,25 @@ void print_list(const nas::Registry& reg, bool as_json) {
     }
   }
   for (const auto& r : reg.refusals()) std::cout << "refused: " << r << "\n";
+}
+
+// A worker's scratch folder: only the writer writes the run directory, so a
+// worker's RunDir points here. A worker removes its own on the way out; one
+// that was killed cannot, so each worker first removes those of processes
+// that no longer exist (another user's live process answers EPERM: kept).
+std::filesystem::path worker_scratch() {
+  const std::string prefix = "nasrun-worker-";
+  const std::filesystem::path tmp = std::filesystem::temp_directory_path();
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(tmp, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const long pid = std::atol(name.c_str() + prefix.size());
+    std::error_code ignored;
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      std::filesystem::remove_all(it->path(), ignored);
+  }
+  return tmp / (prefix + std::to_string(::getpid()));
 }
 
 }  // namespace
@@ -169,8 +191,16 @@ int main(int argc, char** argv) {
     const auto run_kind = registry.make_run(resolved.at("run"));
     if (!writer && !run_kind->distributes()) return 0;  // the writer runs it alone
     // Only the writer writes the run directory; a worker's is a scratch folder.
-    const std::filesystem::path scratch =
-        std::filesystem::temp_directory_path() / ("nasrun-worker-" + std::to_string(::getpid()));
+    const std::filesystem::path scratch = writer ? std::filesystem::path() : worker_scratch();
+    // Removed on every way out of this scope (a failed unit throws).
+    const struct ScratchRemover {
+      const std::filesystem::path* path;
+      bool active;
+      ~ScratchRemover() {
+        std::error_code ec;
+        if (active) std::filesystem::remove_all(*path, ec);
+      }
+    } remove_scratch{&scratch, !writer};
     nas::RunDir dir(writer ? resolved.at("output").get<std::string>() : scratch.string(), resolved,
                     writer && resume, writer ? vm.count("overwrite") > 0 : true);
     const int threads_in_use = nas::apply_thread_count(resolved.at("threads").get<int>());
@@ -183,11 +213,7 @@ int main(int argc, char** argv) {
                 << ", into " << dir.path() << "\n";
     const nas::RunContext ctx{&registry, &dir, verbosity, executor.get()};
     const json summary = run_kind->run(resolved, ctx);
-    if (!writer) {
-      std::error_code ec;
-      std::filesystem::remove_all(scratch, ec);
-      return 0;
-    }
+    if (!writer) return 0;
     if (verbosity != nas::Verbosity::Quiet && executor->processes() > 1) {
       // One write: under mpirun, stderr and stdout reach the terminal through
       // separate forwarders, and a line written in pieces can be split by stdout.
