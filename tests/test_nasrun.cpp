@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <thread>
 #include <cstdlib>
 #include <filesystem>
@@ -145,6 +146,49 @@ TEST(Nasrun, ResumeAfterATornLogEndsAsAnUninterruptedRun) {
   const auto resumed = without_times(read_lines(d / "cut/evaluations.jsonl"));
   EXPECT_EQ(full, resumed);
   EXPECT_EQ(without_clock(read_json(d / "full/summary.json")), without_clock(read_json(d / "cut/summary.json")));
+}
+
+// A resume takes a unit that had ended from units.jsonl instead of running
+// its strategy again (a predictor's unit costs minutes); a unit whose
+// evaluations are not all in the log runs again, replaying what is there.
+TEST(Nasrun, ResumeDoesNotRunEndedUnitsAgain) {
+  const fs::path d = temp_dir("resume_units");
+  const json p = {{"run", "compare"}, {"seed", 5}, {"space", {{"name", "nb201"}}}, {"budget", {{"queries", 30}}},
+                  {"repeats", 2}, {"output", "run"},
+                  {"strategies", {{{"name", "random"}}, {{"name", "aging_evolution"}, {"options", {{"population", 8}, {"sample", 3}}}}}}};
+  write_json(d / "p.json", p);
+  ASSERT_EQ(nasrun("p.json --output full", d).code, 0);
+  ASSERT_EQ(nasrun("p.json --output cut", d).code, 0);
+  // Mark every unit's record with an ask/tell time no clock would measure;
+  // cut the last unit (aging_evolution, repeat 2) to 10 of its 30 lines.
+  std::vector<json> units = read_lines(d / "cut/units.jsonl");
+  ASSERT_EQ(units.size(), 4u);
+  std::ofstream out(d / "cut/units.jsonl", std::ios::trunc);
+  for (json& u : units) {
+    u["summary"]["ask_tell_seconds"] = 12345.0;
+    out << u.dump() << "\n";
+  }
+  out.close();
+  std::vector<json> lines = read_lines(d / "cut/evaluations.jsonl");
+  ASSERT_EQ(lines.size(), 120u);
+  std::ofstream evaluations(d / "cut/evaluations.jsonl", std::ios::trunc);
+  for (std::size_t i = 0; i < 100; ++i) evaluations << lines[i].dump() << "\n";
+  evaluations.close();
+  fs::remove(d / "cut/summary.json");
+  fs::remove(d / "cut/curves.csv");
+
+  const Result r = nasrun("--resume cut", d);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("3 ended units"), std::string::npos) << r.output;
+  EXPECT_EQ(without_times(read_lines(d / "full/evaluations.jsonl")), without_times(read_lines(d / "cut/evaluations.jsonl")));
+  EXPECT_EQ(without_clock(read_json(d / "full/summary.json")), without_clock(read_json(d / "cut/summary.json")));
+  std::ifstream a(d / "full/curves.csv"), b(d / "cut/curves.csv");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}), std::string(std::istreambuf_iterator<char>(b), {}));
+  const json s = read_json(d / "cut/summary.json")["strategies"];
+  EXPECT_EQ(s["random"]["repeats"][0]["ask_tell_seconds"], 12345.0);
+  EXPECT_EQ(s["random"]["repeats"][1]["ask_tell_seconds"], 12345.0);
+  EXPECT_EQ(s["aging_evolution"]["repeats"][0]["ask_tell_seconds"], 12345.0);
+  EXPECT_NE(s["aging_evolution"]["repeats"][1]["ask_tell_seconds"], 12345.0) << "the cut unit was not run again";
 }
 
 TEST(Nasrun, ResumeWithAChangedPipelineNamesTheKey) {

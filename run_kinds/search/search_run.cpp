@@ -8,6 +8,9 @@
 // without charging the budget (strategies may re-propose; the budget counts
 // distinct evaluations). A resumed run replays its log instead of
 // evaluating again, so it ends exactly where an uninterrupted run would.
+// A unit that had ended is not even replayed: units.jsonl keeps its summary
+// and curve, so resuming a compare of predictors (minutes of training per
+// unit) costs only the units the interruption cut.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -16,6 +19,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -102,20 +106,33 @@ struct UnitResult {
   json summary;
   std::vector<CurvePoint> curve;
   std::vector<json> lines;  // evaluations not yet in the log, when they are not appended as they happen
+  bool ended = true;        // false when an interrupt cut it: a resume must run it again
 
-  std::string to_text() const {
+  /// summary and curve: what units.jsonl keeps of an ended unit.
+  json record() const {
     json points = json::array();
     for (const auto& p : curve)
       points.push_back({finite_or_string(p.best_objective), finite_or_string(p.best_test_acc), p.sim_time});
-    return json{{"summary", summary}, {"curve", points}, {"lines", lines}}.dump();
+    return {{"summary", summary}, {"curve", points}};
   }
-  static UnitResult from_text(const std::string& text) {
-    const json j = json::parse(text);
+  static UnitResult from_record(const json& j) {
     UnitResult u;
     u.summary = j.at("summary");
     for (const auto& p : j.at("curve"))
       u.curve.push_back({number_from_json(p[0]), number_from_json(p[1]), p[2].get<double>()});
+    return u;
+  }
+  std::string to_text() const {
+    json j = record();
+    j["lines"] = lines;
+    j["ended"] = ended;
+    return j.dump();
+  }
+  static UnitResult from_text(const std::string& text) {
+    const json j = json::parse(text);
+    UnitResult u = from_record(j);
     u.lines = j.at("lines").get<std::vector<json>>();
+    u.ended = j.at("ended").get<bool>();
     return u;
   }
 };
@@ -131,11 +148,25 @@ class SearchRunner {
   SearchRunner(const json& resolved, const RunContext& ctx) : resolved_(resolved), ctx_(ctx) {
     space_ = make_pipeline_space(resolved, *ctx.registry);
     objective_ = std::make_unique<Objective>(resolved.at("objective"), resolved, *space_, *ctx.registry);
-    for (auto& line : ctx.dir->read_lines("evaluations.jsonl"))
-      logged_[{line.value("label", ""), line.at("repeat").get<int>(), line.at("index").get<int64_t>()}] = line;
+    std::map<std::pair<std::string, int>, int64_t> logged_per_unit;
+    for (auto& line : ctx.dir->read_lines("evaluations.jsonl")) {
+      const std::string label = line.value("label", "");
+      const int repeat = line.at("repeat").get<int>();
+      ++logged_per_unit[{label, repeat}];
+      logged_[{label, repeat, line.at("index").get<int64_t>()}] = line;
+    }
+    // An ended unit counts only if every evaluation it made is in the log
+    // (a kill between the two appends leaves it to be run again).
+    for (auto& line : ctx.dir->read_lines("units.jsonl")) {
+      const std::pair<std::string, int> key{line.at("label").get<std::string>(), line.at("repeat").get<int>()};
+      if (line.at("summary").at("queries").get<int64_t>() == logged_per_unit[key]) ended_[key] = line;
+    }
     if (!logged_.empty() && ctx.verbosity != Verbosity::Quiet)
-      std::cerr << "resuming: " << logged_.size() << " evaluations already in "
-                << ctx.dir->file("evaluations.jsonl") << "\n";
+      std::cerr << "resuming: " << logged_.size() << " evaluations already in " << ctx.dir->file("evaluations.jsonl")
+                << (ended_.empty() ? std::string()
+                                   : "; " + std::to_string(ended_.size()) + " ended units in " +
+                                         ctx.dir->file("units.jsonl") + " are not run again")
+                << "\n";
   }
 
   const SearchSpace& space() const { return *space_; }
@@ -153,6 +184,13 @@ class SearchRunner {
   /// happen when `stream`, else returned in the result for the writer to
   /// append (another process computed them, or several units are in flight).
   UnitResult run_unit(const StrategyEntry& entry, int repeat, bool labelled, bool stream);
+
+  /// The unit as a resumed run's units.jsonl kept it, when it had ended.
+  std::optional<UnitResult> ended_unit(const StrategyEntry& entry, int repeat, bool labelled) const {
+    auto it = ended_.find({labelled ? entry.label : "", repeat});
+    if (it == ended_.end()) return std::nullopt;
+    return UnitResult::from_record(it->second);
+  }
 
   /// Whether the log already holds this evaluation (a resumed run).
   bool logged(const json& line) const {
@@ -207,6 +245,7 @@ class SearchRunner {
   std::unique_ptr<Objective> objective_;
   std::map<std::string, std::shared_ptr<ProxySource>> sources_;
   std::map<std::tuple<std::string, int, int64_t>, json> logged_;
+  std::map<std::pair<std::string, int>, json> ended_;  // units.jsonl, by (label, repeat)
 };
 
 UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool labelled, bool stream) {
@@ -322,6 +361,7 @@ UnitResult SearchRunner::run_unit(const StrategyEntry& entry, int repeat, bool l
     progress.update(queries, "best " + objective_text(best));
   }
   progress.finish();
+  result.ended = !stop_requested();
   unit["best_arch"] = best_line.is_null() ? json(nullptr) : best_line.at("arch");
   unit["best_objective"] = finite_or_string(best);
   unit["best_val_acc"] = finite_or_string(best_line.is_null() ? kNaN : number_from_json(best_line.value("val_acc", json())));
@@ -451,33 +491,48 @@ json run(const json& resolved, const RunContext& ctx) {
   // writer appends its evaluations and curve in unit order.
   Executor& executor = executor_of(ctx);
   const bool stream = executor.processes() == 1;
-  std::vector<std::size_t> all_units;
-  for (std::size_t u = 0; u < entries.size() * static_cast<std::size_t>(repeats); ++u) all_units.push_back(u);
+  const std::size_t unit_count = entries.size() * static_cast<std::size_t>(repeats);
+  std::vector<std::optional<UnitResult>> results(unit_count);
+  std::vector<std::size_t> to_run;
+  for (std::size_t u = 0; u < unit_count; ++u)
+    if (!(results[u] = runner.ended_unit(entries[u / repeats], static_cast<int>(u % repeats), compare))) to_run.push_back(u);
   const auto compute = [&](std::size_t u) {
     return runner.run_unit(entries[u / repeats], static_cast<int>(u % repeats), compare, stream).to_text();
   };
+  const auto accept = [&](std::size_t u, const std::string& text) {
+    UnitResult result = UnitResult::from_text(text);
+    for (const auto& line : result.lines)
+      if (!runner.logged(line)) ctx.dir->append_line("evaluations.jsonl", line);
+    const json& unit = result.summary;
+    if (result.ended) {
+      json record = {{"label", compare ? entries[u / repeats].label : ""}, {"repeat", unit.at("repeat")}};
+      record.update(result.record());
+      ctx.dir->append_line("units.jsonl", record);
+    }
+    if (ctx.verbosity != Verbosity::Quiet)
+      std::cerr << (compare ? entries[u / repeats].label + " " : "") << "repeat " << unit.at("repeat").get<int>() + 1
+                << "/" << repeats << ": " << unit.at("queries") << " queries, best objective "
+                << runner.objective_text(number_from_json(unit.at("best_objective"))) << " (test_acc "
+                << fixed(unit.at("best_test_acc"), 2) << ")\n";
+    results[u] = std::move(result);
+  };
+  executor.map(to_run, compute, accept);
+
+  // Every unit in order, the ones a resume took from units.jsonl included.
   std::vector<json> per_entry(entries.size(), json::array());
   std::ostringstream csv;
   csv << "label,seed,query,best_objective,best_test_acc,simulated_seconds\n";
-  const auto accept = [&](std::size_t u, const std::string& text) {
-    UnitResult result = UnitResult::from_text(text);
+  for (std::size_t u = 0; u < unit_count; ++u) {
+    if (!results[u]) continue;  // not reached before an interrupt
+    UnitResult& result = *results[u];
     const std::size_t s = u / repeats;
-    for (const auto& line : result.lines)
-      if (!runner.logged(line)) ctx.dir->append_line("evaluations.jsonl", line);
     for (std::size_t i = 0; i < result.curve.size(); ++i)
       csv << entries[s].label << "," << result.summary.at("seed") << "," << i + 1 << ","
           << format_double(result.curve[i].best_objective) << "," << format_double(result.curve[i].best_test_acc)
           << "," << format_double(result.curve[i].sim_time) << "\n";
-    const json& unit = result.summary;
-    if (ctx.verbosity != Verbosity::Quiet)
-      std::cerr << (compare ? entries[s].label + " " : "") << "repeat " << unit.at("repeat").get<int>() + 1 << "/"
-                << repeats << ": " << unit.at("queries") << " queries, best objective "
-                << runner.objective_text(number_from_json(unit.at("best_objective"))) << " (test_acc "
-                << fixed(unit.at("best_test_acc"), 2) << ")\n";
-    per_entry[s].push_back(unit);
+    per_entry[s].push_back(result.summary);
     curves[s].push_back(std::move(result.curve));
-  };
-  executor.map(all_units, compute, accept);
+  }
   ctx.dir->write_text("curves.csv", csv.str());
 
   auto finals = [](const json& units, const char* key) {
