@@ -7,12 +7,18 @@
 
 namespace nas {
 
-json score_cache_context(const json& proxy, const json& scoring, const Registry& registry) {
-  return {{"space", scoring.at("space")},
-          {"proxy", proxy},
-          {"proxy_version", registry.require("proxy", proxy.at("name")).info->version},
-          {"init", scoring.at("init")},
-          {"data", scoring.at("data")}};
+json score_cache_context(const json& proxy, const json& scoring, const Registry& registry, c10::Device device) {
+  json context = {{"space", scoring.at("space")},
+                  {"proxy", proxy},
+                  {"proxy_version", registry.require("proxy", proxy.at("name")).info->version},
+                  {"init", scoring.at("init")},
+                  {"data", scoring.at("data")}};
+  // CUDA sums in another order than the CPU (zico moves by up to 2e-2, an
+  // eigen-solver's -inf comes and goes), so a CPU run must never be served
+  // GPU scores, nor the reverse. The CPU key has no "device", so caches
+  // filled before the GPU was keyed apart stay valid.
+  if (device.is_cuda()) context["device"] = "cuda";
+  return context;
 }
 
 std::vector<std::string> list_paths(const std::string& list_path, std::size_t n) {
@@ -30,7 +36,8 @@ Evaluator::Evaluator(const json& scoring, const json& proxies, const std::vector
     json o = proxies[i];
     const std::string name = o.at("name");
     if (use_cache)
-      caches_.push_back(std::make_unique<ScoreCache>(score_cache_context(o, scoring, registry), "", write_cache));
+      caches_.push_back(
+          std::make_unique<ScoreCache>(score_cache_context(o, scoring, registry, device), "", write_cache));
     o.erase("name");
     PluginContext context;
     context.seed = scoring.value("seed", json(0)).get<uint64_t>();

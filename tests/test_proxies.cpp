@@ -22,6 +22,7 @@
 #include <iomanip>
 #include <map>
 
+#include "nas/evaluation.h"
 #include "nas/init.h"
 #include "nas/network.h"
 #include "nas/probes.h"
@@ -384,6 +385,22 @@ TEST(CudaSettings, Tf32IsOffForTheScorer) {
   const at::Tensor a = at::full({64, 64}, 1.0 + 1.0 / 4096, at::TensorOptions().device(c10::kCUDA));
   const double product = at::mm(a, a)[0][0].item<double>();
   EXPECT_NEAR(product, 64 * (1.0 + 1.0 / 4096) * (1.0 + 1.0 / 4096), 1e-3);
+}
+
+// The score cache keeps CUDA's scores apart from the CPU's (they differ in
+// the last digits, and in which archs an eigen-solver calls -inf), and the
+// CPU's key is what it was before, so caches already filled stay valid.
+TEST(ScoreCache, CudaScoresAreKeptApartFromCpuScores) {
+  const nas::json scoring = nas_test::resolve_on_cpu(
+      {{"run", "score"}, {"space", {{"name", "nb201"}}}, {"proxies", {"synflow"}}, {"sample", 1}});
+  const nas::json proxy = scoring.at("proxies").at(0);
+  const nas::json cpu = nas::score_cache_context(proxy, scoring, nas_test::all_plugins(), c10::Device(c10::kCPU));
+  const nas::json cuda = nas::score_cache_context(proxy, scoring, nas_test::all_plugins(), c10::Device(c10::kCUDA, 0));
+  EXPECT_NE(nas::fnv1a64(cpu.dump()), nas::fnv1a64(cuda.dump()));
+  EXPECT_EQ(cuda.at("device"), "cuda");
+  std::vector<std::string> cpu_keys;
+  for (const auto& [key, value] : cpu.items()) cpu_keys.push_back(key);
+  EXPECT_EQ(cpu_keys, (std::vector<std::string>{"data", "init", "proxy", "proxy_version", "space"}));
 }
 
 // An arch that does not fit in CUDA memory is scored again on the CPU, with

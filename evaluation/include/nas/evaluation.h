@@ -19,9 +19,9 @@ namespace nas {
 class Registry;
 
 /// The score-cache context of a resolved proxy block ({"name", options})
-/// under `scoring` (a resolved pipeline's space, init and data blocks):
-/// everything a score depends on.
-json score_cache_context(const json& proxy, const json& scoring, const Registry& registry);
+/// under `scoring` (a resolved pipeline's space, init and data blocks) on
+/// `device`: everything a score depends on (CUDA scores apart from CPU ones).
+json score_cache_context(const json& proxy, const json& scoring, const Registry& registry, c10::Device device);
 
 class Evaluator {
  public:
