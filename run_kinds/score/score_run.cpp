@@ -166,6 +166,8 @@ json run(const json& resolved, const RunContext& ctx) {
     progress.update(++finished);
   };
   executor_of(ctx).map(missing, compute, accept);
+  // A worker has no results (the writer accepted them all) and writes nothing.
+  if (!executor_of(ctx).is_writer()) return json{{"run", resolved.at("run")}, {"complete", !stop_requested()}};
 
   // The archs scored, in order (a prefix of them when the run was stopped).
   std::vector<std::vector<double>> scores(np), seconds(np);

@@ -517,6 +517,8 @@ json run(const json& resolved, const RunContext& ctx) {
     results[u] = std::move(result);
   };
   executor.map(to_run, compute, accept);
+  // A worker has no results (the writer accepted them all) and writes nothing.
+  if (!executor.is_writer()) return json{{"run", resolved.at("run")}, {"complete", !stop_requested()}};
 
   // Every unit in order, the ones a resume took from units.jsonl included.
   std::vector<json> per_entry(entries.size(), json::array());
