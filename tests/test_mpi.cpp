@@ -3,7 +3,6 @@
 // aside, also after a worker is killed and the run resumed on other ranks.
 // Skipped where Open MPI (mpirun) or libnasmpi is not installed.
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -94,9 +93,6 @@ void expect_same_run(const fs::path& one, const fs::path& many) {
   EXPECT_EQ(without(json_of(many / "resolved.json"), {"output"}), without(json_of(one / "resolved.json"), {"output"}));
 }
 
-// Runs pipeline `p` as one process into <d>/<name>_one and on `ranks` MPI
-// ranks into <d>/<name>_many; every rank must have computed units (equal
-// outputs alone would not show that the workers took part).
 // The worker scratch folders (nasrun-worker-<pid> in the temp folder) of
 // processes that have ended: a worker must remove its own however it ends,
 // unless killed. Folders of live processes (another test's) do not count.
@@ -111,6 +107,9 @@ std::set<fs::path> dead_workers_scratch() {
   return out;
 }
 
+// Runs pipeline `p` as one process into <d>/<name>_one and on `ranks` MPI
+// ranks into <d>/<name>_many; every rank must have computed units (equal
+// outputs alone would not show that the workers took part).
 void run_alone_and_on_ranks(const fs::path& d, json p, const std::string& name, int ranks) {
   const std::set<fs::path> scratch_before = dead_workers_scratch();
   for (const char* how : {"_one", "_many"}) {
