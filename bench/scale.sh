@@ -3,6 +3,7 @@
 # sample, CIFAR-10 sample batch of 64, LibTorch init, no score cache) run as
 #   (a) one process, 1 thread     (b) one process, every core
 #   (c) mpirun -n <cores>, 1 thread per rank
+#   (d) one process, <cores> jobs of 1 thread (nasrun --jobs)
 # and prints archs/s for each. A figure, not a test: run it on an idle machine.
 #   bench/scale.sh [BUILD_DIR] [ARCHS]
 set -euo pipefail
@@ -34,3 +35,4 @@ if command -v mpirun > /dev/null && [ -f "$build/lib/libnasmpi.so" ]; then
 else
   echo "(c) skipped: mpirun or libnasmpi not installed"
 fi
+measure "(d) 1 process, $cores jobs of 1 thread" "$build/bin/nasrun" --threads "$cores" --jobs "$cores"

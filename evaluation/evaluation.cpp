@@ -52,6 +52,7 @@ Evaluator::Evaluator(const json& scoring, const json& proxies, const std::vector
 
 void Evaluator::remember(const Arch& arch, const std::vector<double>& scores, const std::vector<std::string>& errors) {
   const std::string id = space_.identity(arch);
+  std::lock_guard<std::mutex> lock(mutex_);
   for (std::size_t p = 0; p < caches_.size(); ++p)
     if (errors.at(p).empty()) caches_[p]->put(id, scores.at(p));
 }
@@ -59,6 +60,7 @@ void Evaluator::remember(const Arch& arch, const std::vector<double>& scores, co
 ArchScores Evaluator::score(const Arch& arch) {
   const std::string id = space_.identity(arch);
   if (!caches_.empty()) {
+    std::lock_guard<std::mutex> lock(mutex_);
     ArchScores s;
     for (const auto& cache : caches_) {
       const auto c = cache->get(id);
@@ -74,9 +76,28 @@ ArchScores Evaluator::score(const Arch& arch) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   ArchScores s = scorer_->score(arch);
-  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
   remember(arch, s.scores, s.errors);
   return s;
+}
+
+double ProxySource::seconds() const {
+  std::lock_guard<std::mutex> lock(seconds_mutex_);
+  const auto it = seconds_.find(std::this_thread::get_id());
+  return it == seconds_.end() ? 0.0 : it->second;
+}
+
+void ProxySource::spent(double seconds) {
+  std::lock_guard<std::mutex> lock(seconds_mutex_);
+  seconds_[std::this_thread::get_id()] += seconds;
+}
+
+double Evaluator::seconds() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return seconds_;
 }
 
 }  // namespace nas

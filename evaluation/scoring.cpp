@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 
 #include "nas/errors.h"
 #include "nas/init.h"
@@ -25,6 +26,15 @@ Scorer::Scorer(const SearchSpace& space, std::vector<NamedProxy> proxies, Batch 
 namespace {
 
 bool out_of_memory(const std::string& message) { return message.find("out of memory") != std::string::npos; }
+
+// A network's default initialisation draws from LibTorch's one global
+// generator, seeded per arch: jobs scoring archs at once (nasrun --jobs)
+// take turns to seed and build, so each arch gets its own weights whatever
+// the others do.
+std::mutex& global_generator_mutex() {
+  static std::mutex m;
+  return m;
+}
 
 }  // namespace
 
@@ -53,14 +63,22 @@ ArchScores Scorer::score_on(const Arch& arch, c10::Device device, const Batch& b
   const uint64_t arch_seed = derive_seed(init_.seed, fnv1a64(space_.identity(arch)));
   const BuildOptions build{batch.num_classes};
   auto make = [&, this] {
-    auto net = space_.build(arch, build);
+    std::shared_ptr<Network> net;
+    {
+      std::lock_guard<std::mutex> lock(global_generator_mutex());
+      net = space_.build(arch, build);
+    }
     net->to(device);
     net->train();
     return net;
   };
   const auto t_shared = std::chrono::steady_clock::now();
-  torch::manual_seed(arch_seed);
-  auto net = space_.build(arch, build);
+  std::shared_ptr<Network> net;
+  {
+    std::lock_guard<std::mutex> lock(global_generator_mutex());
+    torch::manual_seed(arch_seed);
+    net = space_.build(arch, build);
+  }
   if (init_.kind == "hash") hash_init(*net, init_.seed);
   net->to(device);
   net->train();

@@ -438,7 +438,7 @@ TEST(EvolveProxy, BadPipelinesNameTheJsonPath) {
   p = small_run("errors");
   p["cache"] = true;
   // evolve_proxy keeps its probes in memory and caches no scores: it has no "cache" key.
-  EXPECT_EQ(error_of(p).rfind("/cache: unknown key; allowed here: run, seed, device, threads, space, output, metric", 0), 0u)
+  EXPECT_EQ(error_of(p).rfind("/cache: unknown key; allowed here: run, seed, device, threads, jobs, space, output, metric", 0), 0u)
       << error_of(p);
   p = small_run("errors");
   p["search"] = {{"sample", 15625}};

@@ -255,7 +255,7 @@ TEST(Nasrun, ListShowsPluginsWithOptions) {
   bool has_score = false;
   for (const auto& p : j["plugins"]) has_score |= p["kind"] == "run" && p["name"] == "score";
   EXPECT_TRUE(has_score) << "run kinds are plugins too";
-  EXPECT_EQ(j["pipeline_keys"].size(), 6u);
+  EXPECT_EQ(j["pipeline_keys"].size(), 7u);
   r = nasrun("--list", d);
   EXPECT_NE(r.output.find("nb201"), std::string::npos);
   EXPECT_NE(r.output.find("dataset"), std::string::npos);

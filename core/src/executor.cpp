@@ -8,24 +8,10 @@
 #include <string>
 
 #include "nas/errors.h"
-#include "nas/interrupt.h"
 
 namespace nas {
 
 namespace {
-
-class LocalExecutor : public Executor {
- public:
-  bool is_writer() const override { return true; }
-  int processes() const override { return 1; }
-  void map(const std::vector<std::size_t>& units, const Compute& compute, const Accept& accept) override {
-    for (std::size_t u : units) {
-      if (stop_requested()) return;
-      accept(u, compute(u));
-    }
-  }
-  std::string describe() const override { return "1 process"; }
-};
 
 int env_int(const char* name) {
   const char* v = std::getenv(name);
@@ -44,7 +30,7 @@ class LibraryExecutor : public Executor {
   std::string share(const std::string& message) override { return inner_->share(message); }
   std::string describe() const override { return inner_->describe(); }
   void abandon(int exit_code) override { inner_->abandon(exit_code); }
-  std::vector<int64_t> units_per_process() const override { return inner_->units_per_process(); }
+  std::vector<int64_t> units_per_worker() const override { return inner_->units_per_worker(); }
 
  private:
   std::shared_ptr<boost::dll::shared_library> lib_;
@@ -52,8 +38,6 @@ class LibraryExecutor : public Executor {
 };
 
 }  // namespace
-
-std::unique_ptr<Executor> local_executor() { return std::make_unique<LocalExecutor>(); }
 
 bool launched_by_mpi() {
   return env_int("OMPI_COMM_WORLD_SIZE") > 1 || env_int("PMI_SIZE") > 1 || env_int("PMIX_SIZE") > 1 ||

@@ -1,5 +1,5 @@
 // nasrun: the front door.
-//   nasrun PIPELINE.json [--output DIR] [--device auto|cpu|cuda] [--threads N]
+//   nasrun PIPELINE.json [--output DIR] [--device auto|cpu|cuda] [--threads N] [--jobs N]
 //                        [--plugin-path DIR]... [--resume | --overwrite]
 //                        [--quiet | --verbose]
 //   nasrun --resume RUN_DIR        continue the run kept in RUN_DIR
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
   po::options_description opts("nasrun options");
   std::vector<std::string> plugin_paths;
   std::string output, device, resume_dir;
-  int threads = 0;
+  int threads = 0, jobs = 0;
   opts.add_options()("help,h", "show this help")("version", "print the version")(
       "list", "list every plugin found (kind, name, version, options with defaults)")(
       "json", "with --list: print JSON")("output,o", po::value(&output), "run directory (overrides \"output\")")(
@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
       "threads", po::value(&threads),
       "LibTorch threads per process (overrides \"threads\"; default: the cores of the CPU affinity divided among "
       "the processes on this node)")(
+      "jobs", po::value(&jobs),
+      "work units computed at once in this process, sharing its threads (overrides \"jobs\"; default 1)")(
       "plugin-path", po::value(&plugin_paths), "a folder of plugins, searched first (repeatable)")(
       "resume", po::value(&resume_dir)->implicit_value(""),
       "continue the run in the output folder (or in the RUN_DIR given) from its logs")(
@@ -187,8 +189,24 @@ int main(int argc, char** argv) {
       std::cerr << "nasrun: --threads must be >= 1 (or 0 for the default), got " << threads << "\n";
       return 2;
     }
-    const json resolved = nas::resolve_pipeline(raw, registry, {output, device, threads}, pipeline_file);
+    if (jobs < 0 || (vm.count("jobs") && jobs == 0)) {
+      std::cerr << "nasrun: --jobs must be >= 1, got " << jobs << "\n";
+      return 2;
+    }
+    const json resolved = nas::resolve_pipeline(raw, registry, {output, device, threads, jobs}, pipeline_file);
+    const int jobs_in_use = resolved.at("jobs").get<int>();
+    if (jobs_in_use > 1 && executor->processes() > 1) {
+      // Every rank is one job: threads inside ranks would need a thread-safe
+      // MPI, which the executor does not ask for.
+      if (writer)
+        std::cerr << "nasrun: jobs is " << jobs_in_use << ", but under an MPI launcher each rank computes one unit at "
+                  << "a time: start more ranks instead, or drop jobs\n";
+      return fail(2);
+    }
+    const c10::Device run_device = nas::resolve_device(resolved.at("device"));
     const auto run_kind = registry.make_run(resolved.at("run"));
+    if (jobs_in_use > 1 && run_kind->distributes())
+      executor = nas::local_executor(jobs_in_use, [run_device] { return nas::enter_job(run_device); });
     if (!writer && !run_kind->distributes()) return 0;  // the writer runs it alone
     // Only the writer writes the run directory; a worker's is a scratch folder.
     const std::filesystem::path scratch = writer ? std::filesystem::path() : worker_scratch();
@@ -203,22 +221,27 @@ int main(int argc, char** argv) {
     } remove_scratch{&scratch, !writer};
     nas::RunDir dir(writer ? resolved.at("output").get<std::string>() : scratch.string(), resolved,
                     writer && resume, writer ? vm.count("overwrite") > 0 : true);
-    const int threads_in_use = nas::apply_thread_count(resolved.at("threads").get<int>());
+    // The process's threads are shared among its jobs.
+    const int threads_wanted = resolved.at("threads").get<int>();
+    const int process_threads = threads_wanted > 0 ? threads_wanted : nas::default_thread_count();
+    const int threads_in_use = nas::apply_thread_count(std::max(1, process_threads / executor->jobs()));
     if (verbosity != nas::Verbosity::Quiet)
-      std::cerr << "nasrun: " << resolved.at("run").get<std::string>() << " run on "
-                << nas::resolve_device(resolved.at("device")).str() << ", " << threads_in_use << " thread"
-                << (threads_in_use == 1 ? "" : "s")
+      std::cerr << "nasrun: " << resolved.at("run").get<std::string>() << " run on " << run_device.str() << ", "
+                << (executor->jobs() > 1 ? std::to_string(executor->jobs()) + " jobs of " : std::string()) << threads_in_use
+                << " thread" << (threads_in_use == 1 ? "" : "s")
                 << (executor->processes() > 1 ? " per process, " + executor->describe() : std::string())
                 << (executor->processes() > 1 && !run_kind->distributes() ? " (this run kind runs on rank 0 alone)" : "")
+                << (jobs_in_use > 1 && !run_kind->distributes() ? " (this run kind computes one unit at a time)" : "")
                 << ", into " << dir.path() << "\n";
     const nas::RunContext ctx{&registry, &dir, verbosity, executor.get()};
     const json summary = run_kind->run(resolved, ctx);
     if (!writer) return 0;
-    if (verbosity != nas::Verbosity::Quiet && executor->processes() > 1) {
+    const std::vector<int64_t> per_worker = executor->units_per_worker();
+    if (verbosity != nas::Verbosity::Quiet && !per_worker.empty()) {
       // One write: under mpirun, stderr and stdout reach the terminal through
       // separate forwarders, and a line written in pieces can be split by stdout.
-      std::string line = "nasrun: units computed per rank:";
-      for (const int64_t n : executor->units_per_process()) line += " " + std::to_string(n);
+      std::string line = std::string("nasrun: units computed per ") + (executor->processes() > 1 ? "rank:" : "job:");
+      for (const int64_t n : per_worker) line += " " + std::to_string(n);
       std::cerr << line + "\n" << std::flush;
     }
     if (!summary.value("complete", true)) {

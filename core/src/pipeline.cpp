@@ -117,6 +117,7 @@ json resolve_pipeline(const json& raw, const Registry& reg, const PipelineOverri
   if (!ov.output.empty()) given["output"] = ov.output;
   if (!ov.device.empty()) given["device"] = ov.device;
   if (ov.threads > 0) given["threads"] = ov.threads;
+  if (ov.jobs > 0) given["jobs"] = ov.jobs;
   const PipelineKeys keys = PipelineKeys::from(given);
   if (keys.device != "auto" && keys.device != "cpu" && keys.device != "cuda" && keys.device.rfind("cuda:", 0) != 0)
     throw PipelineError("/device", "must be \"auto\", \"cpu\", \"cuda\" or \"cuda:N\", got \"" + keys.device + "\"");

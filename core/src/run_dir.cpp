@@ -55,10 +55,13 @@ RunDir::RunDir(std::string path, const json& resolved, bool resume, bool overwri
       } catch (const std::exception&) {
         throw Error(resolved_file.string() + ": unreadable; cannot resume this run (use --overwrite)");
       }
-      // How many threads ran it changes no result; a resume may use another count.
+      // How many threads and jobs ran it changes no result; a resume may use
+      // other counts.
       json old_settings = old, new_settings = resolved;
-      if (old_settings.is_object()) old_settings.erase("threads");
-      if (new_settings.is_object()) new_settings.erase("threads");
+      for (const char* how : {"threads", "jobs"}) {
+        if (old_settings.is_object()) old_settings.erase(how);
+        if (new_settings.is_object()) new_settings.erase(how);
+      }
       const std::string d = first_difference(old_settings, new_settings);
       if (!d.empty())
         throw Error("cannot resume " + path_ + ": the pipeline differs from its resolved.json at " + d +

@@ -47,7 +47,7 @@ class MpiExecutor : public nas::Executor {
   bool is_writer() const override { return rank_ == 0; }
   int processes() const override { return size_; }
   std::string describe() const override { return std::to_string(size_) + " MPI ranks"; }
-  std::vector<int64_t> units_per_process() const override { return rank_ == 0 ? computed_ : std::vector<int64_t>{}; }
+  std::vector<int64_t> units_per_worker() const override { return rank_ == 0 ? computed_ : std::vector<int64_t>{}; }
   void abandon(int exit_code) override {
     if (size_ > 1) MPI_Abort(MPI_COMM_WORLD, exit_code);
   }

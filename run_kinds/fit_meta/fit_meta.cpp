@@ -113,13 +113,15 @@ LabelledSplit draw_split(const json& resolved, const SearchSpace& space, std::ve
 bool build_rows(FeatureBuilder& builder, const std::vector<Arch>& archs, std::vector<float>& x, int64_t& errors,
                 Executor& executor, Verbosity verbosity) {
   const auto compute = [&](std::size_t k) {
-    const int64_t before = builder.proxy_errors();
     std::vector<float> row;
     ArchScores computed;
     builder.append_row(archs[k], row, &computed);
     json values = json::array();
     for (float v : row) values.push_back(finite_or_string(v));
-    json unit = {{"row", values}, {"errors", builder.proxy_errors() - before}};
+    // From this arch's own scores: other threads (`jobs`) add to the builder's count meanwhile.
+    int64_t errors = 0;
+    for (const std::string& e : computed.errors) errors += e.empty() ? 0 : 1;
+    json unit = {{"row", values}, {"errors", errors}};
     if (!computed.scores.empty() && !computed.cached) {  // for the writer's score cache
       json scores = json::array();
       for (double v : computed.scores) scores.push_back(finite_or_string(v));

@@ -490,7 +490,9 @@ json run(const json& resolved, const RunContext& ctx) {
   // One (entry, repeat) is one work unit, computed on any process; the
   // writer appends its evaluations and curve in unit order.
   Executor& executor = executor_of(ctx);
-  const bool stream = executor.processes() == 1;
+  // One unit at a time in this process: each appends its evaluations as
+  // they happen. Else they come back with the unit's result.
+  const bool stream = executor.processes() == 1 && executor.jobs() == 1;
   const std::size_t unit_count = entries.size() * static_cast<std::size_t>(repeats);
   std::vector<std::optional<UnitResult>> results(unit_count);
   std::vector<std::size_t> to_run;

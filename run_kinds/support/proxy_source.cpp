@@ -1,5 +1,6 @@
 #include "nas/proxy_source.h"
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -35,8 +36,9 @@ class ComputedSource : public ProxySource {
                    resolve_device(pipeline.at("device"))) {}
 
   double score(const Arch& arch) override {
+    const auto t0 = std::chrono::steady_clock::now();
     const ArchScores r = evaluator_.score(arch);
-    seconds_ = evaluator_.seconds();
+    if (!r.cached) spent(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     if (!r.errors[0].empty()) throw Error("proxy '" + name_ + "' failed on " + space_.to_string(arch) + ": " + r.errors[0]);
     return r.scores[0];
   }
@@ -106,19 +108,20 @@ class PopulationSource : public ProxySource {
     std::vector<std::vector<double>> scores(names.size());
     if (evaluator_) {
       for (const Arch& arch : archs) {
+        const auto t0 = std::chrono::steady_clock::now();
         const ArchScores r = evaluator_->score(arch);
+        if (!r.cached) spent(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         for (std::size_t c = 0; c < names.size(); ++c) {
           if (!r.errors[c].empty())
             throw Error("proxy '" + names[c] + "' failed on " + space_.to_string(arch) + ": " + r.errors[c]);
           scores[c].push_back(r.scores[c]);
         }
       }
-      seconds_ = evaluator_->seconds();
     } else {
-      seconds_ = 0;
       for (std::size_t c = 0; c < names.size(); ++c) {
+        const double before = published_[c]->seconds();
         scores[c] = published_[c]->score_set(archs);
-        seconds_ += published_[c]->seconds();
+        spent(published_[c]->seconds() - before);
       }
     }
     return population_.proxy->combine(scores);

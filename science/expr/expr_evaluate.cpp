@@ -91,7 +91,7 @@ Value eval(const Node& n, const LeafSet& leaves) {
   const Type t = type_of(n);
   if (!memoizable(n, op.kind)) return eval_uncached(n, leaves, op, t);
   const std::string key = to_string(n);
-  if (const Value* v = leaves.memo(key)) return *v;
+  if (std::optional<Value> v = leaves.memo(key)) return *std::move(v);
   Value v = eval_uncached(n, leaves, op, t);
   leaves.remember(key, v);
   return v;
@@ -241,12 +241,18 @@ const Value& LeafSet::at(const std::string& leaf) const {
   return it->second;
 }
 
-const Value* LeafSet::memo(const std::string& subexpression) const {
+std::optional<Value> LeafSet::memo(const std::string& subexpression) const {
+  std::lock_guard<std::mutex> lock(memo_mutex_.m);
   const auto it = memo_.find(subexpression);
-  return it == memo_.end() ? nullptr : &it->second;
+  if (it == memo_.end()) return std::nullopt;
+  return it->second;
 }
 
-void LeafSet::remember(const std::string& subexpression, const Value& value) const { memo_[subexpression] = value; }
+void LeafSet::remember(const std::string& subexpression, const Value& value) const {
+  // Two threads may both compute it: the values are equal, the first stays.
+  std::lock_guard<std::mutex> lock(memo_mutex_.m);
+  memo_.emplace(subexpression, value);
+}
 
 int64_t LeafSet::bytes() const {
   int64_t b = 0;

@@ -4,6 +4,7 @@
 #include "nas/meta_model.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -225,7 +226,7 @@ struct FeatureBuilder::State {
   std::vector<Arch> published_archs;
   // compute
   std::unique_ptr<Evaluator> evaluator;
-  int64_t errors = 0;
+  std::atomic<int64_t> errors{0};  // rows may be built on several threads (`jobs`)
 };
 
 namespace {
@@ -339,8 +340,13 @@ class MetaSource : public ProxySource {
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<float> row;
     builder_->append_row(model_space_->parse(space_.to_string(arch)), row);
-    const double p = booster_->predict(row, 1, row.size())[0];
-    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double p = 0;
+    {
+      // Search units may run on several threads (`jobs`); one prediction at a time.
+      std::lock_guard<std::mutex> lock(predict_mutex_);
+      p = booster_->predict(row, 1, row.size())[0];
+    }
+    spent(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     return p;
   }
 
@@ -357,6 +363,7 @@ class MetaSource : public ProxySource {
   std::shared_ptr<SearchSpace> model_space_;
   std::unique_ptr<FeatureBuilder> builder_;
   std::unique_ptr<Booster> booster_;
+  std::mutex predict_mutex_;
 };
 
 }  // namespace

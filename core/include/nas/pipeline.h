@@ -21,6 +21,7 @@ struct PipelineOverrides {
   std::string output;  // --output
   std::string device;  // --device
   int threads = 0;     // --threads (0: keep the pipeline's)
+  int jobs = 0;        // --jobs (0: keep the pipeline's)
 };
 
 /// The host's own keys, declared like a plugin's options (for `--list`).
@@ -33,6 +34,11 @@ struct PipelineKeys : OptionSet<PipelineKeys> {
              "LibTorch threads per process; 0: the cores of the CPU affinity divided among the processes on the "
              "node (a resume may change it)",
              between(0, 4096));
+  // Jobs too: the units are the same, each computed as one process would.
+  NAS_OPTION(int, jobs, 1,
+             "work units (archs, search repeats) computed at once in this process, each on a thread of its own "
+             "sharing the process's threads (and on CUDA each on a stream of its own); a resume may change it",
+             between(1, 256));
   NAS_OPTION(json, space, required, "{\"name\": <space plugin>, <its options>} (`nasrun --list` shows the spaces)");
   // Its default depends on the pipeline file, so resolve_pipeline fills it
   // in before these keys are resolved; the declared one is what --list shows.

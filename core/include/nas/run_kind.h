@@ -52,8 +52,9 @@ class RunKind {
   virtual void report(const json& summary, std::ostream& out) const = 0;
 
   /// Whether run() hands its work units to context.executor, so that the
-  /// workers of an MPI job run it too. One that does not runs on the writer
-  /// alone (the workers have nothing to do).
+  /// workers of an MPI job run it too, and its units may be computed on
+  /// several threads at once (`jobs`). One that does not runs on the writer
+  /// alone (the workers have nothing to do), one unit at a time.
   virtual bool distributes() const { return false; }
 
   /// Whether a pipeline without "run" means this kind. One run kind says so

@@ -6,8 +6,11 @@
 #pragma once
 #include <c10/core/Device.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nas/options.h"
@@ -36,7 +39,8 @@ class Evaluator {
 
   /// Every proxy's score of `arch`: from the score cache when every proxy is
   /// there (`cached`, no network built), else computed on one network and
-  /// the scores that did not fail put in the cache.
+  /// the scores that did not fail put in the cache. Safe to call from
+  /// several threads at once (`nasrun --jobs`): each computes its own arch.
   ArchScores score(const Arch& arch);
 
   /// Puts scores computed elsewhere (by another process) in the cache.
@@ -44,13 +48,14 @@ class Evaluator {
 
   const std::vector<NamedProxy>& proxies() const { return scorer_->proxies(); }
   c10::Device device() const { return device_; }
-  /// Wall seconds spent computing (not reading the cache).
-  double seconds() const { return seconds_; }
+  /// Wall seconds spent computing (not reading the cache), by every thread.
+  double seconds() const;
 
  private:
   const SearchSpace& space_;
   c10::Device device_;
   std::unique_ptr<Scorer> scorer_;
+  mutable std::mutex mutex_;  // the caches and seconds_; the Scorer needs none
   std::vector<std::unique_ptr<ScoreCache>> caches_;
   double seconds_ = 0;
 };
@@ -73,11 +78,18 @@ class ProxySource {
   }
   /// e.g. "synflow (computed)".
   virtual std::string describe() const = 0;
-  /// Wall seconds spent computing scores so far.
-  double seconds() const { return seconds_; }
+  /// Wall seconds spent computing scores on the calling thread so far: a
+  /// search's units may run on several threads at once (`jobs`), each
+  /// timing its own warmup and queries by the difference.
+  double seconds() const;
 
  protected:
-  double seconds_ = 0;
+  /// Adds `seconds` to the calling thread's.
+  void spent(double seconds);
+
+ private:
+  mutable std::mutex seconds_mutex_;
+  std::map<std::thread::id, double> seconds_;
 };
 
 /// Paths "<list_path>/0", "<list_path>/1", ... for `n` proxies of a list.

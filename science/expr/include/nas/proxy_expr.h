@@ -67,6 +67,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -148,13 +150,22 @@ class LeafSet {
 
   /// Results of the matrix operations on bare leaves (corr(J), eig(K),
   /// eig(corr(J)), ...), kept so that a GP run computes each once per arch:
-  /// corr(J) alone is a 64 x 3072 x 64 product.
-  const Value* memo(const std::string& subexpression) const;
+  /// corr(J) alone is a 64 x 3072 x 64 product. Expressions may be
+  /// evaluated on one LeafSet from several threads at once (`jobs`).
+  std::optional<Value> memo(const std::string& subexpression) const;
   void remember(const std::string& subexpression, const Value& value) const;
 
  private:
+  // A mutex that copies and moves leave behind: each LeafSet has its own.
+  struct MemoMutex {
+    std::mutex m;
+    MemoMutex() = default;
+    MemoMutex(const MemoMutex&) {}
+    MemoMutex& operator=(const MemoMutex&) { return *this; }
+  };
   std::map<std::string, Value> values_;
   mutable std::map<std::string, Value> memo_;
+  mutable MemoMutex memo_mutex_;
 };
 
 /// The expression's value on one network (NaN and +-inf as computed).
