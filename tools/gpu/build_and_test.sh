@@ -9,22 +9,25 @@
 # still returns what it has:
 #   1. the CUDA cases of the parity and second-order suites and the CUDA
 #      out-of-memory test (tests.log),
-#   2. the 1,000-arch correlate config cut to 200 archs on CUDA, every
+#   2. `nasrun --jobs`: the 14 original proxies on 100 NB201 archs scored
+#      with 1, 4 and 8 jobs (each on its own CUDA stream), archs/s each and
+#      the largest difference from the 1-job scores (jobs.txt),
+#   3. the 1,000-arch correlate config cut to 200 archs on CUDA, every
 #      proxy (corr_scores.jsonl, corr_summary.json; compare them per arch
 #      and proxy with the CPU run's scores.jsonl of the same config),
-#   3. bench_proxies on CUDA: every proxy alone and shared (under cuda-gdb,
+#   4. bench_proxies on CUDA: every proxy alone and shared (under cuda-gdb,
 #      which prints a backtrace should it crash), the 14 original proxies
 #      shared, and 4 processes of 4 threads sharing the GPU (bench.txt),
-#   4. the CPU parity suites against this LibTorch, with what time is left.
+#   5. the CPU parity suites against this LibTorch, with what time is left.
 # Everything lands in $OUT when the device tool sets it (at most 8 files).
 #
 #   tools/gpu/build_and_test.sh [BUDGET_SECONDS [STAGES]]
 # BUDGET_SECONDS defaults to 540; STAGES, a comma-separated list of
-# tests,correlate,bench_all,bench_14,bench_processes,tests_cpu, to all.
+# tests,jobs,correlate,bench_all,bench_14,bench_processes,tests_cpu, to all.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 budget=${1:-540}
-stages=${2:-tests,correlate,bench_all,bench_14,bench_processes,tests_cpu}
+stages=${2:-tests,jobs,correlate,bench_all,bench_14,bench_processes,tests_cpu}
 want() { [[ ",$stages," == *",$1,"* ]]; }
 start=$SECONDS
 out=${OUT:-/tmp/gpu-out}
@@ -89,6 +92,44 @@ if want tests; then
   stage tests_second_order 90 build-gpu/bin/test_second_order --gtest_filter='*cuda*' >>"$tests" 2>&1
   stage tests_proxies_cuda 150 build-gpu/bin/test_proxies --gtest_filter='*cuda*:Cuda*' >>"$tests" 2>&1
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |tests? from .* ran|Failure|differs|reference|float64" "$tests" | head -60 | tee -a "$summary"
+fi
+
+# Several archs in flight in one process, each job on a CUDA stream of its
+# own (the lever for the 58 ms/arch goal): the same 100 archs with 1, 4 and
+# 8 jobs sharing the 16 cores; equal scores up to the GPU's rounding.
+if want jobs; then
+  cat > /tmp/jobs.json <<'EOF2'
+{"run": "score", "device": "cuda", "space": {"name": "nb201"}, "sample": 100, "cache": false,
+ "proxies": ["grad_norm","snip","grasp","fisher","jacov","plain","synflow","synflow_bn","l2_norm","nwot","zen","epe_nas","params","flops"]}
+EOF2
+  for j in 1 4 8; do
+    t0=$SECONDS
+    stage "jobs_$j" 90 build-gpu/bin/nasrun /tmp/jobs.json --jobs "$j" --threads 16 --output "/tmp/jobs_$j" --overwrite \
+      >>"$out/jobs.txt" 2>&1
+    note "jobs $j: 100 archs in $((SECONDS - t0)) s wall (nasrun start included)"
+  done
+  python3 - >>"$out/jobs.txt" 2>&1 <<'EOF2'
+import json
+def load(j):
+    try:
+        return {l["arch"]: l for l in map(json.loads, open(f"/tmp/jobs_{j}/scores.jsonl"))}
+    except OSError:
+        return {}
+one = load(1)
+for j in (4, 8):
+    other = load(j)
+    worst = {}
+    for arch, line in other.items():
+        for k, v in line.items():
+            if k.startswith("seconds") or k in ("arch", "index") or arch not in one: continue
+            a, b = one[arch][k], v
+            if isinstance(a, float) and isinstance(b, float):
+                worst[k] = max(worst.get(k, 0), abs(a - b) / max(abs(a), 1e-30))
+            elif a != b:
+                worst[k] = float("inf")
+    print(f"jobs {j}: {len(other)} archs; largest relative difference from jobs 1 per proxy:", worst)
+EOF2
+  grep -E "jobs|s/arch" "$out/jobs.txt" | tail -12 | tee -a "$summary"
 fi
 
 # The shipped 1,000-arch correlate, cut to 200 archs (the first 200 of its
