@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
       "json", "with --list: print JSON")("output,o", po::value(&output), "run directory (overrides \"output\")")(
       "device", po::value(&device), "auto | cpu | cuda (overrides \"device\")")(
       "threads", po::value(&threads),
-      "LibTorch threads per process (overrides \"threads\"; default: the cores of the CPU affinity divided among "
-      "the processes on this node)")(
+      "LibTorch threads per process, shared among its jobs (overrides \"threads\"; default: the cores of the CPU "
+      "affinity divided among the processes on this node)")(
       "jobs", po::value(&jobs),
       "work units computed at once in this process, sharing its threads (overrides \"jobs\"; default 1)")(
       "plugin-path", po::value(&plugin_paths), "a folder of plugins, searched first (repeatable)")(

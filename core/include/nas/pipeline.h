@@ -31,8 +31,8 @@ struct PipelineKeys : OptionSet<PipelineKeys> {
   NAS_OPTION(std::string, device, "auto", "auto (CUDA when present), cpu, cuda or cuda:N");
   // Threads change how fast, not what: a resume may use another count.
   NAS_OPTION(int, threads, 0,
-             "LibTorch threads per process; 0: the cores of the CPU affinity divided among the processes on the "
-             "node (a resume may change it)",
+             "LibTorch threads per process, shared among its jobs; 0: the cores of the CPU affinity divided among "
+             "the processes on the node (a resume may change it)",
              between(0, 4096));
   // Jobs too: the units are the same, each computed as one process would.
   NAS_OPTION(int, jobs, 1,
