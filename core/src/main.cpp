@@ -200,7 +200,7 @@ int main(int argc, char** argv) {
       // MPI, which the executor does not ask for.
       if (writer)
         std::cerr << "nasrun: jobs is " << jobs_in_use << ", but under an MPI launcher each rank computes one unit at "
-                  << "a time: start more ranks instead, or drop jobs\n";
+                  << "a time: start more ranks instead (--jobs 1 here)\n";
       return fail(2);
     }
     const c10::Device run_device = nas::resolve_device(resolved.at("device"));
