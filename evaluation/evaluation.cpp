@@ -95,6 +95,13 @@ void ProxySource::spent(double seconds) {
   seconds_[std::this_thread::get_id()] += seconds;
 }
 
+ArchScores ProxySource::timed_score(Evaluator& evaluator, const Arch& arch) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ArchScores r = evaluator.score(arch);
+  if (!r.cached) spent(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return r;
+}
+
 double Evaluator::seconds() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return seconds_;

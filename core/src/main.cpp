@@ -221,10 +221,7 @@ int main(int argc, char** argv) {
     } remove_scratch{&scratch, !writer};
     nas::RunDir dir(writer ? resolved.at("output").get<std::string>() : scratch.string(), resolved,
                     writer && resume, writer ? vm.count("overwrite") > 0 : true);
-    // The process's threads are shared among its jobs.
-    const int threads_wanted = resolved.at("threads").get<int>();
-    const int process_threads = threads_wanted > 0 ? threads_wanted : nas::default_thread_count();
-    const int threads_in_use = nas::apply_thread_count(std::max(1, process_threads / executor->jobs()));
+    const int threads_in_use = nas::apply_thread_count(resolved.at("threads").get<int>(), executor->jobs());
     if (verbosity != nas::Verbosity::Quiet)
       std::cerr << "nasrun: " << resolved.at("run").get<std::string>() << " run on " << run_device.str() << ", "
                 << (executor->jobs() > 1 ? std::to_string(executor->jobs()) + " jobs of " : std::string()) << threads_in_use

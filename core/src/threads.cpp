@@ -37,8 +37,9 @@ int default_thread_count() {
   return std::max(1, cores / local_process_count());
 }
 
-int apply_thread_count(int requested) {
-  const int n = requested > 0 ? requested : default_thread_count();
+int apply_thread_count(int requested, int jobs) {
+  const int process = requested > 0 ? requested : default_thread_count();
+  const int n = std::max(1, process / std::max(1, jobs));
   at::set_num_threads(n);
   return at::get_num_threads();
 }

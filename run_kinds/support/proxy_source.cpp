@@ -1,6 +1,5 @@
 #include "nas/proxy_source.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -36,9 +35,7 @@ class ComputedSource : public ProxySource {
                    resolve_device(pipeline.at("device"))) {}
 
   double score(const Arch& arch) override {
-    const auto t0 = std::chrono::steady_clock::now();
-    const ArchScores r = evaluator_.score(arch);
-    if (!r.cached) spent(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    const ArchScores r = timed_score(evaluator_, arch);
     if (!r.errors[0].empty()) throw Error("proxy '" + name_ + "' failed on " + space_.to_string(arch) + ": " + r.errors[0]);
     return r.scores[0];
   }
@@ -108,9 +105,7 @@ class PopulationSource : public ProxySource {
     std::vector<std::vector<double>> scores(names.size());
     if (evaluator_) {
       for (const Arch& arch : archs) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const ArchScores r = evaluator_->score(arch);
-        if (!r.cached) spent(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        const ArchScores r = timed_score(*evaluator_, arch);
         for (std::size_t c = 0; c < names.size(); ++c) {
           if (!r.errors[c].empty())
             throw Error("proxy '" + names[c] + "' failed on " + space_.to_string(arch) + ": " + r.errors[c]);

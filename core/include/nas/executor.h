@@ -75,7 +75,7 @@ class Executor {
 std::unique_ptr<Executor> make_executor(int* argc, char*** argv);
 
 /// What a job thread holds while it computes units (a CUDA stream of its
-/// own, nas/device.h's job_scope): called once on each job thread before
+/// own: nas/device.h's enter_job): called once on each job thread before
 /// its first unit, the result released when the thread ends.
 using JobScope = std::function<std::shared_ptr<void>()>;
 

@@ -18,8 +18,10 @@ int local_process_rank();
 /// processes sharing the node, at least 1.
 int default_thread_count();
 
-/// Sets LibTorch's intra-op threads (and OpenMP's) to `requested`, or to
-/// default_thread_count() when it is 0; returns the count in effect.
-int apply_thread_count(int requested);
+/// Sets LibTorch's intra-op threads (and OpenMP's) to the process's
+/// `requested` (default_thread_count() when 0) shared among its `jobs` (each
+/// job thread gets requested / jobs, at least 1); returns the count in
+/// effect, per job.
+int apply_thread_count(int requested, int jobs = 1);
 
 }  // namespace nas

@@ -86,6 +86,8 @@ class ProxySource {
  protected:
   /// Adds `seconds` to the calling thread's.
   void spent(double seconds);
+  /// `evaluator.score(arch)`, its computing time (not a cache read) spent.
+  ArchScores timed_score(Evaluator& evaluator, const Arch& arch);
 
  private:
   mutable std::mutex seconds_mutex_;
