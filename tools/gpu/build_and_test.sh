@@ -7,8 +7,9 @@
 # need, then runs the checks most important first, each under a time limit
 # cut from one budget so that the run ends inside the device lease and
 # still returns what it has:
-#   1. the CUDA cases of the parity and second-order suites and the CUDA
-#      out-of-memory test (tests.log),
+#   1. the CUDA cases of the parity and second-order suites, the parity
+#      cases of tests/data/crosscheck on CUDA, and the CUDA out-of-memory
+#      test (tests.log),
 #   2. `nasrun --jobs`: the 14 original proxies on 100 NB201 archs scored
 #      with 1, 4 and 8 jobs (each on its own CUDA stream), archs/s each and
 #      the largest difference from the 1-job scores (jobs.txt),
@@ -91,6 +92,8 @@ touch "$tests"
 if want tests; then
   stage tests_second_order 90 build-gpu/bin/test_second_order --gtest_filter='*cuda*' >>"$tests" 2>&1
   stage tests_proxies_cuda 150 build-gpu/bin/test_proxies --gtest_filter='*cuda*:Cuda*' >>"$tests" 2>&1
+  NASRUN_FIXTURES_DIR=tests/data/crosscheck stage tests_crosscheck_cuda 60 \
+    build-gpu/bin/test_proxies --gtest_filter='*Parity*cuda*' >>"$tests" 2>&1
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |tests? from .* ran|Failure|differs|reference|float64" "$tests" | head -60 | tee -a "$summary"
 fi
 
