@@ -288,6 +288,16 @@ const nas::json& fixtures_2024() {
   return j;
 }
 
+// An entry that sets NASRUN_FIXTURES_DIR also names the `split` its files
+// declare (CTest's parity_crosscheck: "crosscheck"), so that a folder not
+// read, tests/data's 25 cases checked instead, fails rather than passes.
+TEST(Fixtures, DeclareTheSplitAskedFor) {
+  const char* split = std::getenv("NASRUN_FIXTURES_SPLIT");
+  if (!split) GTEST_SKIP() << "NASRUN_FIXTURES_SPLIT is not set";
+  EXPECT_EQ(fixtures().at("split"), std::string(split)) << fixtures_dir();
+  EXPECT_EQ(fixtures_2024().at("split"), std::string(split)) << fixtures_dir();
+}
+
 /// The newer proxies implemented here (the fixture also holds AZ-NAS's).
 const std::vector<std::string>& newer_proxies() {
   static const std::vector<std::string> names{"zico",     "meco",           "meco_pt",
